@@ -1,0 +1,23 @@
+import { hasMarker, LoomError } from './loom-error.js';
+
+const marker = Symbol.for('loom.error.invalid_config');
+
+/** Kernel or plugin configuration is wrong; `path` says where (`models.0.targets.1`). */
+export class ConfigError extends LoomError {
+  readonly [marker] = true;
+  readonly path: string;
+
+  constructor(options: { path: string; message: string; source?: string }) {
+    const where = options.source ? `${options.source}: ${options.path}` : options.path;
+    super({
+      code: 'invalid_config',
+      message: `Invalid configuration at ${where}: ${options.message}`,
+    });
+    this.name = 'ConfigError';
+    this.path = options.path;
+  }
+
+  static override isInstance(error: unknown): error is ConfigError {
+    return hasMarker(error, marker);
+  }
+}

@@ -1,0 +1,27 @@
+export * from './errors/index.js';
+export { createKernel } from './kernel/create-kernel.js';
+export { definePlugin } from './kernel/define-plugin.js';
+export type { DeploymentStats, KernelStats } from './kernel/kernel-stats.js';
+export type {
+  CallOptions,
+  Kernel,
+  KernelChatResponse,
+  KernelOptions,
+  KernelState,
+  KernelStream,
+  ModelCatalog,
+  ModelEntry,
+  ProviderHealth,
+} from './kernel/kernel-types.js';
+export type { DeploymentTarget, ModelAliasConfig } from './routing/model-config.js';
+export {
+  type AttemptFailure,
+  createFailoverRouter,
+  type RoutePlan,
+  type Router,
+} from './routing/router.js';
+export * from './schemas/index.js';
+export type * from './spec/index.js';
+export * as genAiNames from './telemetry/gen-ai-names.js';
+export type { TelemetryOptions } from './telemetry/gen-ai-telemetry.js';
+export { VERSION } from './version.js';

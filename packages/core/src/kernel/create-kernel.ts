@@ -1,0 +1,180 @@
+import { KernelStoppedError } from '../errors/kernel-stopped-error.js';
+import { PluginError } from '../errors/plugin-error.js';
+import { ModelResolver } from '../routing/model-resolver.js';
+import { createFailoverRouter } from '../routing/router.js';
+import { chatRequestSchema, embedRequestSchema } from '../schemas/chat-request-schema.js';
+import { validate } from '../schemas/validate.js';
+import type { Alert } from '../spec/alert-sink/v1/alert.js';
+import type { ChatRequest } from '../spec/chat/chat-request.js';
+import type { EmbedRequest } from '../spec/embed/embed-request.js';
+import type { LoomPluginV1 } from '../spec/plugin/v1/loom-plugin-v1.js';
+import { GenAiTelemetry } from '../telemetry/gen-ai-telemetry.js';
+import { VERSION } from '../version.js';
+import { AlertDispatcher } from './alert-dispatcher.js';
+import { Components } from './components.js';
+import { EventBus } from './event-bus.js';
+import { HealthMonitor } from './health-monitor.js';
+import { HookSet } from './hook-set.js';
+import { InFlight } from './in-flight.js';
+import { type KernelStats, StatsRecorder } from './kernel-stats.js';
+import type {
+  CallOptions,
+  Kernel,
+  KernelChatResponse,
+  KernelOptions,
+  KernelState,
+  KernelStream,
+  ModelCatalog,
+  ProviderHealth,
+} from './kernel-types.js';
+import { Lifecycle } from './lifecycle.js';
+import { listModels } from './list-models.js';
+import { RequestScope } from './request-scope.js';
+import { runStream } from './run-stream.js';
+import { runChat, runEmbed } from './run-unary.js';
+import type { KernelRuntime } from './runtime.js';
+
+/** Creates a kernel. All its state lives in the returned object: kernels never share anything. */
+export function createKernel(options: KernelOptions = {}): Kernel {
+  return new LoomKernel(options);
+}
+
+class LoomKernel implements Kernel {
+  readonly events = new EventBus();
+  private readonly stats_ = new StatsRecorder();
+  private readonly components: Components;
+  private readonly runtime: KernelRuntime;
+  private readonly lifecycle: Lifecycle;
+  private readonly alerts: AlertDispatcher;
+  private readonly health_: HealthMonitor;
+  private readonly validateRequests: boolean;
+
+  constructor(private readonly options: KernelOptions) {
+    const now = options.now ?? Date.now;
+    const hooks = new HookSet(this.events);
+    this.components = new Components(VERSION, hooks);
+    for (const provider of options.providers ?? []) this.components.addProvider(provider);
+    for (const collector of options.collectors ?? []) this.components.addCollector(collector);
+    for (const sink of options.alertSinks ?? []) this.components.addSink(sink);
+    for (const plugin of options.plugins ?? []) this.components.plugins.add(plugin);
+    this.validateRequests = options.validateRequests ?? true;
+    this.alerts = new AlertDispatcher(this.components.sinks, this.events, this.stats_);
+    this.health_ = new HealthMonitor(
+      this.components.providers,
+      this.events,
+      now,
+      options.health?.intervalMs ?? 30_000,
+      options.health?.timeoutMs ?? 5_000,
+    );
+    this.runtime = {
+      providers: this.components.providers,
+      resolver: new ModelResolver(this.components.providers, options.defaultProvider),
+      router: options.router ?? createFailoverRouter(),
+      hooks,
+      events: this.events,
+      telemetry: options.telemetry === false ? undefined : new GenAiTelemetry(options.telemetry),
+      stats: this.stats_,
+      inFlight: new InFlight(),
+      now,
+    };
+    this.lifecycle = new Lifecycle({
+      components: this.components,
+      runtime: this.runtime,
+      health: this.health_,
+      alerts: this.alerts,
+      models: options.models ?? [],
+      drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+      pluginApi: (plugin) =>
+        this.components.apiFor(plugin, this.events, (alert) => this.alert(alert), now),
+    });
+  }
+
+  get state(): KernelState {
+    return this.lifecycle.state;
+  }
+
+  use(plugin: LoomPluginV1): this {
+    if (this.lifecycle.state !== 'idle') {
+      throw new PluginError({
+        plugin: String(plugin?.name),
+        message:
+          'plugins must be added before the kernel starts. Call use() before start() or the first request.',
+      });
+    }
+    this.components.plugins.add(plugin);
+    return this;
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  stop(options?: { drainTimeoutMs?: number }): Promise<void> {
+    return this.lifecycle.stop(options?.drainTimeoutMs);
+  }
+
+  async chat(request: ChatRequest, options?: CallOptions): Promise<KernelChatResponse> {
+    if (this.lifecycle.state !== 'running') await this.ready();
+    const valid = this.validateRequests
+      ? (validate(chatRequestSchema, request) as ChatRequest)
+      : request;
+    return runChat(this.runtime, this.scope('chat', valid, options), valid);
+  }
+
+  async stream(request: ChatRequest, options?: CallOptions): Promise<KernelStream> {
+    if (this.lifecycle.state !== 'running') await this.ready();
+    const valid = this.validateRequests
+      ? (validate(chatRequestSchema, request) as ChatRequest)
+      : request;
+    return runStream(this.runtime, this.scope('stream', valid, options), valid);
+  }
+
+  async embed(
+    request: Omit<EmbedRequest, 'input'> & { input: string | string[] },
+    options?: CallOptions,
+  ) {
+    if (this.lifecycle.state !== 'running') await this.ready();
+    const valid: EmbedRequest = this.validateRequests
+      ? (validate(embedRequestSchema, request) as EmbedRequest)
+      : { ...request, input: typeof request.input === 'string' ? [request.input] : request.input };
+    return runEmbed(this.runtime, this.scope('embed', valid, options), valid);
+  }
+
+  async models(options: { signal?: AbortSignal } = {}): Promise<ModelCatalog> {
+    if (this.lifecycle.state !== 'running') await this.ready();
+    return listModels(this.components.providers, this.runtime.resolver.list(), options.signal);
+  }
+
+  aliases() {
+    return this.runtime.resolver.list();
+  }
+
+  health(): ProviderHealth[] {
+    return [...this.components.providers.keys()].map((providerId) => {
+      const report = this.health_.report(providerId);
+      return report ? { providerId, report } : { providerId };
+    });
+  }
+
+  stats(): KernelStats {
+    return this.stats_.snapshot(this.runtime.inFlight.size);
+  }
+
+  alert(alert: Alert): void {
+    this.alerts.dispatch(alert);
+  }
+
+  private scope(
+    operation: 'chat' | 'stream' | 'embed',
+    request: ChatRequest | EmbedRequest,
+    options?: CallOptions,
+  ) {
+    return new RequestScope(this.runtime, operation, request, options, this.options.timeoutMs);
+  }
+
+  private async ready(): Promise<void> {
+    const state = this.lifecycle.state;
+    if (state === 'stopping' || state === 'stopped') throw new KernelStoppedError({ phase: state });
+    await this.lifecycle.start();
+  }
+}

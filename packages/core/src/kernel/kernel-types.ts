@@ -1,0 +1,136 @@
+import type { ModelAliasConfig } from '../routing/model-config.js';
+import type { Router } from '../routing/router.js';
+import type { Alert } from '../spec/alert-sink/v1/alert.js';
+import type { AlertSinkV1 } from '../spec/alert-sink/v1/alert-sink-v1.js';
+import type { ChatRequest } from '../spec/chat/chat-request.js';
+import type { ChatResponse } from '../spec/chat/chat-response.js';
+import type { ChatStreamPart } from '../spec/chat/chat-stream-part.js';
+import type { MetricCollectorV1 } from '../spec/collector/v1/metric-collector-v1.js';
+import type { EmbedRequest } from '../spec/embed/embed-request.js';
+import type { EmbedResponse } from '../spec/embed/embed-response.js';
+import type { KernelEventSource } from '../spec/plugin/v1/kernel-events.js';
+import type { LoomPluginV1 } from '../spec/plugin/v1/loom-plugin-v1.js';
+import type { AttemptRecord } from '../spec/plugin/v1/request-hooks.js';
+import type { HealthReport } from '../spec/provider/v1/health-report.js';
+import type { ModelInfo } from '../spec/provider/v1/model-info.js';
+import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
+import type { Deployment, ModelAlias } from '../spec/routing/deployment.js';
+import type { TelemetryOptions } from '../telemetry/gen-ai-telemetry.js';
+import type { KernelStats } from './kernel-stats.js';
+
+/** Options of `createKernel`. Everything is optional: a kernel with nothing configured works. */
+export interface KernelOptions {
+  /** Providers to register at once (plugins can add more). */
+  providers?: readonly ProviderV1[];
+  /** Kernel plugins, as if passed to `use()` in this order. */
+  plugins?: readonly LoomPluginV1[];
+  /** Metric collectors. */
+  collectors?: readonly MetricCollectorV1[];
+  /** Alert sinks. */
+  alertSinks?: readonly AlertSinkV1[];
+  /** Model aliases. */
+  models?: readonly ModelAliasConfig[];
+  /** Provider id that serves any model name that is not an alias or `providerId/model`. */
+  defaultProvider?: string;
+  /** Where attempts go; default: configured order, next on retryable errors. */
+  router?: Router;
+  /** Validate requests with the exported zod schemas (default true). */
+  validateRequests?: boolean;
+  /** Overall deadline of a request in milliseconds, covering every attempt; default none. */
+  timeoutMs?: number;
+  /** Active health checks: interval (default 30 000 ms, 0 turns them off) and timeout (5 000 ms). */
+  health?: { intervalMs?: number; timeoutMs?: number };
+  /** How long `stop()` waits for in-flight requests before aborting them; default 10 000 ms. */
+  drainTimeoutMs?: number;
+  /** OpenTelemetry providers, or `false` to record nothing. */
+  telemetry?: TelemetryOptions | false;
+  /** Clock for timestamps, epoch milliseconds (tests inject one). */
+  now?: () => number;
+  /** Request id generator; default `crypto.randomUUID`. */
+  generateId?: () => string;
+}
+
+/** Per-call options of `chat`, `stream` and `embed`. */
+export interface CallOptions {
+  /** Aborts the request and its upstream call. */
+  signal?: AbortSignal;
+  /** Request id to use instead of a generated one (propagated from a gateway). */
+  requestId?: string;
+  /** Overall deadline for this request, overriding the kernel's. */
+  timeoutMs?: number;
+}
+
+/** A stream whose first chunk has arrived: failover is over and it is committed to a deployment. */
+export interface KernelStream extends AsyncIterable<ChatStreamPart> {
+  /** Kernel request id. */
+  readonly requestId: string;
+  /** Deployment serving the stream. */
+  readonly deployment: Deployment;
+  /** Failed attempts before this one. */
+  readonly attempts: readonly AttemptRecord[];
+  /** Stops the stream and aborts the upstream call; iteration then ends. */
+  cancel(reason?: unknown): void;
+}
+
+/** What a chat response carries besides the answer: where it was served. */
+export interface KernelChatResponse extends ChatResponse {
+  /** Routing facts of this request. */
+  loom: { requestId: string; deployment: Deployment; attempts: number };
+}
+
+/** An entry of `models()`. */
+export type ModelEntry =
+  | { kind: 'alias'; id: string; deployments: readonly Deployment[] }
+  | { kind: 'deployment'; id: string; providerId: string; info: ModelInfo };
+
+/** Result of `models()`: aliases, every provider's models, and providers that failed to list. */
+export interface ModelCatalog {
+  models: ModelEntry[];
+  errors: Array<{ providerId: string; error: Error }>;
+}
+
+/** Last known health of a provider. */
+export interface ProviderHealth {
+  providerId: string;
+  /** Last active check, if any ran. */
+  report?: HealthReport;
+}
+
+/** Lifecycle of a kernel. */
+export type KernelState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** The Loom kernel. */
+export interface Kernel {
+  /** Typed events of every step. */
+  readonly events: KernelEventSource;
+  /** Where the kernel is in its lifecycle. */
+  readonly state: KernelState;
+  /** Adds a kernel plugin; checked now, set up on `start()`. */
+  use(plugin: LoomPluginV1): this;
+  /** Sets up plugins, checks models, starts collectors and health checks. Idempotent. */
+  start(): Promise<void>;
+  /** Drains in-flight requests up to the drain deadline, then stops everything. Idempotent. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
+  /** One chat completion, with failover. Starts the kernel if needed. */
+  chat(request: ChatRequest, options?: CallOptions): Promise<KernelChatResponse>;
+  /**
+   * A streamed chat completion. Resolves once the first chunk has arrived (failures before that
+   * fail over invisibly); later failures are thrown by the iterator.
+   */
+  stream(request: ChatRequest, options?: CallOptions): Promise<KernelStream>;
+  /** Embeddings, with failover. */
+  embed(
+    request: Omit<EmbedRequest, 'input'> & { input: string | string[] },
+    options?: CallOptions,
+  ): Promise<EmbedResponse>;
+  /** Aliases and every provider's models. */
+  models(options?: { signal?: AbortSignal }): Promise<ModelCatalog>;
+  /** Configured aliases. */
+  aliases(): ModelAlias[];
+  /** Last known health of every provider. */
+  health(): ProviderHealth[];
+  /** Counters since start. */
+  stats(): KernelStats;
+  /** Raises or resolves an alert: emitted and delivered to every sink off the request path. */
+  alert(alert: Alert): void;
+}

@@ -1,0 +1,21 @@
+import type { ModelResolver } from '../routing/model-resolver.js';
+import type { Router } from '../routing/router.js';
+import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
+import type { GenAiTelemetry } from '../telemetry/gen-ai-telemetry.js';
+import type { EventBus } from './event-bus.js';
+import type { HookSet } from './hook-set.js';
+import type { InFlight } from './in-flight.js';
+import type { StatsRecorder } from './kernel-stats.js';
+
+/** What request execution needs from its kernel; one per kernel instance, never global. */
+export interface KernelRuntime {
+  readonly providers: ReadonlyMap<string, ProviderV1>;
+  readonly resolver: ModelResolver;
+  readonly router: Router;
+  readonly hooks: HookSet;
+  readonly events: EventBus;
+  readonly telemetry: GenAiTelemetry | undefined;
+  readonly stats: StatsRecorder;
+  readonly inFlight: InFlight;
+  readonly now: () => number;
+}

@@ -1,0 +1,22 @@
+export {
+  chatMessageSchema,
+  chatRequestSchema,
+  chatToolSchema,
+  embedRequestSchema,
+  imagePartSchema,
+  requestMetadataSchema,
+  responseFormatSchema,
+  textPartSchema,
+  toolCallSchema,
+  toolChoiceSchema,
+} from './chat-request-schema.js';
+export {
+  chatResponseSchema,
+  chatStreamPartSchema,
+  embedResponseSchema,
+  finishReasonSchema,
+  healthReportSchema,
+  modelInfoSchema,
+  usageSchema,
+} from './response-schemas.js';
+export { validate } from './validate.js';

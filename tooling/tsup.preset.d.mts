@@ -1,0 +1,3 @@
+import type { Options } from 'tsup';
+
+export function libraryBuild(overrides?: Partial<Options>): Options;

@@ -1,0 +1,22 @@
+import { defaultServerConditions } from 'vite';
+
+// Tests run from source: the `@loom/source` export condition points each workspace package at
+// its src/index.ts. Vitest's Node tests resolve through `ssr.resolve`, not the top-level
+// `resolve`, so the condition goes there, followed by Vite's own defaults.
+export const sourceConditions = ['@loom/source', ...defaultServerConditions];
+
+/** @param {{ name: string, fromSource?: boolean, testTimeout?: number }} options */
+export function projectConfig({ name, fromSource = true, testTimeout = 15_000 }) {
+  const conditions = fromSource ? sourceConditions : [...defaultServerConditions];
+  return {
+    resolve: { conditions },
+    ssr: { resolve: { conditions } },
+    test: {
+      name,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      environment: 'node',
+      testTimeout,
+      hookTimeout: testTimeout,
+    },
+  };
+}
