@@ -3,7 +3,11 @@
  * callee ignores the signal: a misbehaving provider cannot hold a request past its deadline.
  */
 export function abortable<T>(value: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The callee will likely reject too; nobody else is listening to it.
+    value.then(undefined, () => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -125,7 +125,7 @@ export interface Kernel {
   ): Promise<EmbedResponse>;
   /** Aliases and every provider's models. */
   models(options?: { signal?: AbortSignal }): Promise<ModelCatalog>;
-  /** Configured aliases. */
+  /** Configured aliases (known once the kernel has started). */
   aliases(): ModelAlias[];
   /** Last known health of every provider. */
   health(): ProviderHealth[];
