@@ -1,23 +1,29 @@
+/** Something that can be aborted without an EventTarget (see KernelRequestContext). */
+export interface Abortable {
+  readonly aborted: boolean;
+  readonly abortReason: unknown;
+  onAbort(callback: (reason: unknown) => void): () => void;
+}
+
 /**
- * Settles with `value`, or rejects with the signal's reason as soon as it aborts, even when the
- * callee ignores the signal: a misbehaving provider cannot hold a request past its deadline.
+ * Settles with `value`, or rejects with the abort reason as soon as `owner` aborts, even when the
+ * callee ignores its signal: a misbehaving provider cannot hold a request past its deadline.
  */
-export function abortable<T>(value: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+export function abortable<T>(value: PromiseLike<T>, owner: Abortable): Promise<T> {
+  if (owner.aborted) {
     // The callee will likely reject too; nobody else is listening to it.
     value.then(undefined, () => {});
-    return Promise.reject(signal.reason);
+    return Promise.reject(owner.abortReason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unregister = owner.onAbort(reject);
     value.then(
       (result) => {
-        signal.removeEventListener('abort', onAbort);
+        unregister();
         resolve(result);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unregister();
         reject(error);
       },
     );

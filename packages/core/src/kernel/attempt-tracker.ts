@@ -9,14 +9,6 @@ import type { AttemptTelemetry } from '../telemetry/gen-ai-telemetry.js';
 import type { KernelRequestContext } from './request-context.js';
 import type { KernelRuntime } from './runtime.js';
 
-/** What a successful attempt reports. */
-export interface AttemptSuccess {
-  usage?: Usage;
-  finishReason?: FinishReason;
-  responseModel?: string;
-  responseId?: string;
-}
-
 /**
  * The bookkeeping of one attempt: events, stats and telemetry at start, first chunk and end, so
  * unary and streamed requests report attempts identically.
@@ -59,17 +51,22 @@ export class AttemptTracker {
     }
   }
 
-  succeed(outcome: AttemptSuccess): void {
+  succeed(
+    usage?: Usage,
+    finishReason?: FinishReason,
+    responseModel?: string,
+    responseId?: string,
+  ): void {
     const durationMs = performance.now() - this.startedAt;
     this.context.attempts.push({ attempt: this.number, deployment: this.deployment, durationMs });
-    this.runtime.stats.attemptSucceeded(this.deployment.id, durationMs, outcome.usage);
-    this.telemetry?.end(outcome);
+    this.runtime.stats.attemptSucceeded(this.deployment.id, durationMs, usage);
+    this.telemetry?.end(usage, responseModel, responseId, finishReason);
     if (this.runtime.events.has('attempt:end')) {
       this.runtime.events.emit('attempt:end', {
         ...this.base(),
         durationMs,
-        usage: outcome.usage,
-        finishReason: outcome.finishReason,
+        usage,
+        finishReason,
         timeToFirstChunkMs: this.firstChunkMs,
       });
     }
@@ -110,8 +107,8 @@ export function classify(
   context: KernelRequestContext,
   providerId?: string,
 ): LoomError {
-  if (context.signal.aborted) {
-    const reason: unknown = context.signal.reason;
+  if (context.aborted) {
+    const reason: unknown = context.abortReason;
     return LoomError.isInstance(reason) ? reason : new AbortedError({ cause: reason });
   }
   return toLoomError(raw, providerId);

@@ -34,6 +34,13 @@ import { runStream } from './run-stream.js';
 import { runChat, runEmbed } from './run-unary.js';
 import type { KernelRuntime } from './runtime.js';
 
+/** Ids unique across kernels and processes (random prefix) and cheap per request (counter). */
+function sequentialIds(): () => string {
+  const prefix = crypto.randomUUID().slice(0, 8);
+  let counter = 0;
+  return () => `${prefix}-${(counter++).toString(36)}`;
+}
+
 /** Creates a kernel. All its state lives in the returned object: kernels never share anything. */
 export function createKernel(options: KernelOptions = {}): Kernel {
   return new LoomKernel(options);
@@ -76,6 +83,7 @@ class LoomKernel implements Kernel {
       stats: this.stats_,
       inFlight: new InFlight(),
       now,
+      generateId: options.generateId ?? sequentialIds(),
     };
     this.lifecycle = new Lifecycle({
       components: this.components,

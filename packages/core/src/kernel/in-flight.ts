@@ -24,7 +24,7 @@ export class InFlight {
   /** Aborts every request under way with `reason`. */
   abortAll(reason: unknown): number {
     const count = this.contexts.size;
-    for (const context of [...this.contexts]) context.controller.abort(reason);
+    for (const context of [...this.contexts]) context.abort(reason);
     return count;
   }
 

@@ -46,7 +46,7 @@ export interface KernelOptions {
   telemetry?: TelemetryOptions | false;
   /** Clock for timestamps, epoch milliseconds (tests inject one). */
   now?: () => number;
-  /** Request id generator; default `crypto.randomUUID`. */
+  /** Request id generator; default a random per-kernel prefix plus a counter (`3f9a1c2e-1b`). */
   generateId?: () => string;
 }
 

@@ -2,9 +2,12 @@ import { AbortedError } from '../errors/aborted-error.js';
 import type { LoomError } from '../errors/loom-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
+import type { FinishReason } from '../spec/chat/finish-reason.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { Operation } from '../spec/plugin/v1/kernel-events.js';
 import type { RequestFailure, RequestResult } from '../spec/plugin/v1/request-hooks.js';
+import type { Deployment } from '../spec/routing/deployment.js';
+import type { Usage } from '../spec/shared/usage.js';
 import type { CallOptions } from './kernel-types.js';
 import { KernelRequestContext } from './request-context.js';
 import type { KernelRuntime } from './runtime.js';
@@ -17,10 +20,8 @@ export class RequestScope {
   readonly context: KernelRequestContext;
   private timer?: ReturnType<typeof setTimeout>;
   private callerSignal?: AbortSignal;
+  private onCallerAbort?: () => void;
   private settled = false;
-  private readonly onCallerAbort = () => {
-    this.context.controller.abort(new AbortedError({ cause: this.callerSignal?.reason }));
-  };
 
   constructor(
     private readonly runtime: KernelRuntime,
@@ -29,18 +30,22 @@ export class RequestScope {
     options: CallOptions | undefined,
     timeoutMs: number | undefined,
   ) {
-    const requestId = options?.requestId ?? crypto.randomUUID();
+    const requestId = options?.requestId ?? runtime.generateId();
     this.context = new KernelRequestContext(requestId, operation, request, runtime.now(), []);
     const signal = options?.signal;
     if (signal) {
       this.callerSignal = signal;
-      if (signal.aborted) this.onCallerAbort();
-      else signal.addEventListener('abort', this.onCallerAbort, { once: true });
+      const onAbort = () => this.context.abort(new AbortedError({ cause: signal.reason }));
+      if (signal.aborted) onAbort();
+      else {
+        this.onCallerAbort = onAbort;
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
     }
     const deadline = options?.timeoutMs ?? timeoutMs;
     if (deadline !== undefined && deadline > 0) {
       this.timer = setTimeout(() => {
-        this.context.controller.abort(new TimeoutError({ phase: 'deadline', timeoutMs: deadline }));
+        this.context.abort(new TimeoutError({ phase: 'deadline', timeoutMs: deadline }));
       }, deadline);
     }
     runtime.inFlight.add(this.context);
@@ -56,12 +61,20 @@ export class RequestScope {
     }
   }
 
-  async succeed(result: RequestResult): Promise<void> {
+  async succeed(
+    deployment: Deployment,
+    usage: Usage,
+    response?: RequestResult['response'],
+    finishReason?: FinishReason,
+  ): Promise<void> {
     if (this.settled) return;
     this.settled = true;
     this.runtime.stats.requests.succeeded += 1;
-    if (this.runtime.hooks.hasAfter) await this.runtime.hooks.afterResponse(this.context, result);
-    this.end('success', result.deployment, result.usage, undefined);
+    if (this.runtime.hooks.hasAfter) {
+      const result: RequestResult = { deployment, usage, response, finishReason };
+      await this.runtime.hooks.afterResponse(this.context, result);
+    }
+    this.end('success', deployment, usage, undefined);
   }
 
   async fail(error: LoomError, failure: RequestFailure = {}): Promise<void> {
@@ -80,7 +93,7 @@ export class RequestScope {
     error: LoomError | undefined,
   ): void {
     if (this.timer) clearTimeout(this.timer);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.onCallerAbort) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
     this.runtime.inFlight.delete(this.context);
     const events = this.runtime.events;
     if (!events.has('request:end')) return;

@@ -27,13 +27,13 @@ export async function routeCandidates<T>(
     const next = plan.next(failure);
     const deployment = isPromiseLike(next) ? await next : next;
     if (!deployment) break;
-    if (context.signal.aborted) throw context.signal.reason;
+    if (context.aborted) throw context.abortReason;
     const provider = runtime.providers.get(deployment.providerId);
     if (!provider) continue;
     try {
       return await attempt(deployment, provider);
     } catch (error) {
-      if (context.signal.aborted) throw error;
+      if (context.aborted) throw error;
       failure = { deployment, error: error as LoomError };
     }
   }

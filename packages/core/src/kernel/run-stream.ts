@@ -32,11 +32,11 @@ export async function runStream(
       try {
         const started = provider.doStream(
           { ...request, model: deployment.model },
-          { signal: context.signal, requestId: context.requestId, attempt: tracker.number },
+          context.callContext(tracker.number),
         );
-        const { stream } = await abortable(started, context.signal);
+        const { stream } = await abortable(started, context);
         iterator = runtime.hooks.wrapStream(context, stream, deployment)[Symbol.asyncIterator]();
-        const first = await abortable(iterator.next(), context.signal);
+        const first = await abortable(iterator.next(), context);
         if (first.done) {
           throw new MalformedResponseError({
             provider: provider.id,
@@ -75,13 +75,15 @@ class CommittedStream implements KernelStream {
     this.requestId = scope.context.requestId;
     this.attempts = scope.context.attempts.slice();
     // A stream nobody iterates must still end when aborted (kernel stop, caller abort).
-    scope.context.signal.addEventListener('abort', this.onAbortBeforeRead, { once: true });
+    this.unregisterEarlyAbort = scope.context.onAbort(this.onAbortBeforeRead);
   }
+
+  private readonly unregisterEarlyAbort: () => void;
 
   private readonly onAbortBeforeRead = () => {
     if (this.iterated) return;
     release(this.iterator);
-    void this.failWith(this.scope.context.signal.reason);
+    void this.failWith(this.scope.context.abortReason);
   };
 
   get deployment() {
@@ -90,7 +92,7 @@ class CommittedStream implements KernelStream {
 
   cancel(reason?: unknown): void {
     this.cancelled = true;
-    this.scope.context.controller.abort(new AbortedError({ cause: reason }));
+    this.scope.context.abort(new AbortedError({ cause: reason }));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatStreamPart> {
@@ -100,9 +102,9 @@ class CommittedStream implements KernelStream {
   }
 
   private async *parts(): AsyncGenerator<ChatStreamPart> {
-    const signal = this.scope.context.signal;
-    signal.removeEventListener('abort', this.onAbortBeforeRead);
-    if (signal.aborted) throw signal.reason;
+    const context = this.scope.context;
+    this.unregisterEarlyAbort();
+    if (context.aborted) throw context.abortReason;
     let finished = false;
     let failed = false;
     try {
@@ -114,7 +116,7 @@ class CommittedStream implements KernelStream {
           finished = true;
           break;
         }
-        const next = await abortable(this.iterator.next(), signal);
+        const next = await abortable(this.iterator.next(), context);
         if (next.done) break;
         part = next.value;
         this.tracker.chunk();
@@ -125,12 +127,13 @@ class CommittedStream implements KernelStream {
           message: 'the stream ended without a finish part (cut mid-way)',
         });
       }
-      this.tracker.succeed({ usage: this.usage, finishReason: this.finishReason });
-      await this.scope.succeed({
-        deployment: this.deployment,
-        usage: this.usage ?? zeroUsage(),
-        finishReason: this.finishReason,
-      });
+      this.tracker.succeed(this.usage, this.finishReason);
+      await this.scope.succeed(
+        this.deployment,
+        this.usage ?? zeroUsage(),
+        undefined,
+        this.finishReason,
+      );
     } catch (error) {
       failed = true;
       const failure = await this.failWith(error);
@@ -139,11 +142,8 @@ class CommittedStream implements KernelStream {
       if (!finished && !failed) {
         // The consumer stopped iterating early: that is a cancel, and the upstream must stop too.
         this.cancelled = true;
-        if (!signal.aborted)
-          this.scope.context.controller.abort(
-            new AbortedError({ cause: 'consumer stopped reading' }),
-          );
-        await this.failWith(signal.reason);
+        context.abort(new AbortedError({ cause: 'consumer stopped reading' }));
+        await this.failWith(context.abortReason);
       }
       release(this.iterator);
     }

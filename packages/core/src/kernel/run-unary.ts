@@ -1,56 +1,81 @@
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
 import { abortable } from '../internal/abortable.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
+import type { ChatResponse } from '../spec/chat/chat-response.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { EmbedResponse } from '../spec/embed/embed-response.js';
 import type { CallContext } from '../spec/provider/v1/call-context.js';
 import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { Deployment } from '../spec/routing/deployment.js';
-import type { Usage } from '../spec/shared/usage.js';
-import { type AttemptSuccess, AttemptTracker, classify } from './attempt-tracker.js';
+import { AttemptTracker, classify } from './attempt-tracker.js';
 import type { KernelChatResponse } from './kernel-types.js';
+import type { KernelRequestContext } from './request-context.js';
 import type { RequestScope } from './request-scope.js';
 import { routeCandidates } from './route-candidates.js';
 import type { KernelRuntime } from './runtime.js';
 
-type Call<Q, R> = (provider: ProviderV1, request: Q, context: CallContext) => PromiseLike<R>;
+/** How one kind of unary request calls a provider and reads its answer. */
+interface UnaryOperation<Q, R> {
+  call(provider: ProviderV1, request: Q, context: CallContext): PromiseLike<R>;
+  succeed(tracker: AttemptTracker, response: R): void;
+  filter?(runtime: KernelRuntime, context: KernelRequestContext): void;
+}
+
+const chatOperation: UnaryOperation<ChatRequest, ChatResponse> = {
+  call: (provider, request, context) => provider.doChat(request, context),
+  succeed: (tracker, response) =>
+    tracker.succeed(response.usage, response.finishReason, response.model, response.id),
+};
+
+const embedOperation: UnaryOperation<EmbedRequest, EmbedResponse> = {
+  call: (provider, request, context) => provider.doEmbed!(request, context),
+  succeed: (tracker, response) => tracker.succeed(response.usage, undefined, response.model),
+  filter(runtime, context) {
+    const supports = (d: Deployment) =>
+      typeof runtime.providers.get(d.providerId)?.doEmbed === 'function';
+    context.narrow(supports, 'no embeddings');
+    if (context.candidates.length === 0) {
+      throw new UnsupportedOperationError({
+        operation: 'embeddings',
+        model: context.request.model,
+      });
+    }
+  },
+};
 
 /** A request with one answer (chat, embeddings): hooks, the retry loop, and exactly one end. */
-async function runUnary<Q extends ChatRequest | EmbedRequest, R extends { usage: Usage }>(
+async function runUnary<
+  Q extends ChatRequest | EmbedRequest,
+  R extends ChatResponse | EmbedResponse,
+>(
   runtime: KernelRuntime,
   scope: RequestScope,
   request: Q,
-  call: Call<Q, R>,
-  describe: (response: R) => AttemptSuccess,
-  filter?: (context: RequestScope['context']) => void,
+  operation: UnaryOperation<Q, R>,
 ): Promise<{ response: R; deployment: Deployment }> {
   const context = scope.context;
   try {
     context.candidates = runtime.resolver.resolve(request.model);
-    filter?.(context);
+    operation.filter?.(runtime, context);
     const result = await routeCandidates(runtime, context, async (deployment, provider) => {
       const tracker = new AttemptTracker(runtime, context, deployment, provider);
       try {
-        const attemptContext = {
-          signal: context.signal,
-          requestId: context.requestId,
-          attempt: tracker.number,
-        };
-        const pending = call(provider, { ...request, model: deployment.model }, attemptContext);
-        const response = await abortable(pending, context.signal);
-        tracker.succeed(describe(response));
+        const upstreamRequest = { ...request, model: deployment.model };
+        const pending = operation.call(
+          provider,
+          upstreamRequest,
+          context.callContext(tracker.number),
+        );
+        const response = await abortable(pending, context);
+        operation.succeed(tracker, response);
         return { response, deployment };
       } catch (error) {
         throw tracker.fail(error);
       }
     });
-    const outcome = describe(result.response);
-    await scope.succeed({
-      deployment: result.deployment,
-      usage: result.response.usage,
-      response: result.response as never,
-      finishReason: outcome.finishReason,
-    });
+    const response = result.response;
+    const finishReason = 'finishReason' in response ? response.finishReason : undefined;
+    await scope.succeed(result.deployment, response.usage, response, finishReason);
     return result;
   } catch (error) {
     const failure = classify(error, context);
@@ -65,18 +90,7 @@ export async function runChat(
   scope: RequestScope,
   request: ChatRequest,
 ): Promise<KernelChatResponse> {
-  const { response, deployment } = await runUnary(
-    runtime,
-    scope,
-    request,
-    (provider, upstreamRequest, context) => provider.doChat(upstreamRequest, context),
-    (response) => ({
-      usage: response.usage,
-      finishReason: response.finishReason,
-      responseModel: response.model,
-      responseId: response.id,
-    }),
-  );
+  const { response, deployment } = await runUnary(runtime, scope, request, chatOperation);
   const context = scope.context;
   return {
     ...response,
@@ -90,21 +104,5 @@ export async function runEmbed(
   scope: RequestScope,
   request: EmbedRequest,
 ): Promise<EmbedResponse> {
-  const { response } = await runUnary(
-    runtime,
-    scope,
-    request,
-    (provider, upstreamRequest, context) => provider.doEmbed!(upstreamRequest, context),
-    (response) => ({ usage: response.usage, responseModel: response.model }),
-    (context) => {
-      context.narrow(
-        (d) => typeof runtime.providers.get(d.providerId)?.doEmbed === 'function',
-        'no embeddings',
-      );
-      if (context.candidates.length === 0) {
-        throw new UnsupportedOperationError({ operation: 'embeddings', model: request.model });
-      }
-    },
-  );
-  return response;
+  return (await runUnary(runtime, scope, request, embedOperation)).response;
 }

@@ -18,4 +18,5 @@ export interface KernelRuntime {
   readonly stats: StatsRecorder;
   readonly inFlight: InFlight;
   readonly now: () => number;
+  readonly generateId: () => string;
 }

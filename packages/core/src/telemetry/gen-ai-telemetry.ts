@@ -1,5 +1,4 @@
 import {
-  type Attributes,
   type Histogram,
   type MeterProvider,
   metrics,
@@ -16,6 +15,7 @@ import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 import type { Usage } from '../spec/shared/usage.js';
 import { VERSION } from '../version.js';
+import { DeploymentAttributes } from './attribute-sets.js';
 import * as names from './gen-ai-names.js';
 
 /** Where telemetry goes. Without providers, the global ones are used: no-ops until an SDK is installed. */
@@ -26,29 +26,17 @@ export interface TelemetryOptions {
   meterProvider?: MeterProvider;
 }
 
-/** What an attempt reports when it ends. */
-export interface AttemptOutcome {
-  usage?: Usage;
-  responseModel?: string;
-  responseId?: string;
-  finishReason?: string;
-}
-
-/** One provider call's span and measurements. */
-export interface AttemptTelemetry {
-  /** A streamed attempt produced a chunk; the first one sets time to first chunk. */
-  chunk(nowMs: number): void;
-  end(outcome: AttemptOutcome): void;
-  fail(error: LoomErrorLike): void;
-}
-
 /** Records OpenTelemetry GenAI spans and metrics for each provider attempt. */
 export class GenAiTelemetry {
   private readonly tracer: Tracer;
-  private readonly duration: Histogram;
-  private readonly tokens: Histogram;
-  private readonly firstChunk: Histogram;
-  private readonly perChunk: Histogram;
+  /** @internal */ readonly duration: Histogram;
+  /** @internal */ readonly tokens: Histogram;
+  /** @internal */ readonly firstChunk: Histogram;
+  /** @internal */ readonly perChunk: Histogram;
+  private readonly attributeSets = {
+    chat: new WeakMap<Deployment, DeploymentAttributes>(),
+    embeddings: new WeakMap<Deployment, DeploymentAttributes>(),
+  };
 
   constructor(options: TelemetryOptions = {}) {
     const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
@@ -80,83 +68,75 @@ export class GenAiTelemetry {
     deployment: Deployment,
     provider: ProviderV1,
     startMs: number,
-  ) {
+  ): AttemptTelemetry {
     const operationName = operation === 'embed' ? 'embeddings' : 'chat';
-    const attributes: Attributes = {
-      [names.ATTR_OPERATION_NAME]: operationName,
-      [names.ATTR_PROVIDER_NAME]: provider.type,
-      [names.ATTR_REQUEST_MODEL]: deployment.model,
-    };
-    if (provider.server) {
-      attributes[names.ATTR_SERVER_ADDRESS] = provider.server.address;
-      if (provider.server.port !== undefined)
-        attributes[names.ATTR_SERVER_PORT] = provider.server.port;
+    const sets = this.attributeSets[operationName];
+    let attributes = sets.get(deployment);
+    if (!attributes) {
+      attributes = new DeploymentAttributes(operationName, deployment, provider);
+      sets.set(deployment, attributes);
     }
     const span = this.tracer.startSpan(`${operationName} ${deployment.model}`, {
       kind: SpanKind.CLIENT,
-      attributes,
+      attributes: attributes.base,
     });
-    return new Attempt(this, span, attributes, startMs);
-  }
-
-  /** @internal */ recordDuration(seconds: number, attributes: Attributes) {
-    this.duration.record(seconds, attributes);
-  }
-  /** @internal */ recordTokens(count: number, type: 'input' | 'output', attributes: Attributes) {
-    this.tokens.record(count, { ...attributes, [names.ATTR_TOKEN_TYPE]: type });
-  }
-  /** @internal */ recordFirstChunk(seconds: number, attributes: Attributes) {
-    this.firstChunk.record(seconds, attributes);
-  }
-  /** @internal */ recordPerChunk(seconds: number, attributes: Attributes) {
-    this.perChunk.record(seconds, attributes);
+    return new AttemptTelemetry(this, span, attributes, startMs);
   }
 }
 
-class Attempt implements AttemptTelemetry {
+/** One provider call's span and measurements. */
+export class AttemptTelemetry {
   private lastChunkMs?: number;
 
   constructor(
     private readonly telemetry: GenAiTelemetry,
     private readonly span: Span,
-    private readonly attributes: Attributes,
+    private readonly attributes: DeploymentAttributes,
     private readonly startMs: number,
   ) {}
 
+  /** A streamed attempt produced a chunk; the first one sets time to first chunk. */
   chunk(nowMs: number): void {
     if (this.lastChunkMs === undefined) {
-      this.telemetry.recordFirstChunk((nowMs - this.startMs) / 1000, this.attributes);
+      this.telemetry.firstChunk.record((nowMs - this.startMs) / 1000, this.attributes.base);
     } else {
-      this.telemetry.recordPerChunk((nowMs - this.lastChunkMs) / 1000, this.attributes);
+      this.telemetry.perChunk.record((nowMs - this.lastChunkMs) / 1000, this.attributes.base);
     }
     this.lastChunkMs = nowMs;
   }
 
-  end(outcome: AttemptOutcome): void {
-    const attributes = outcome.responseModel
-      ? { ...this.attributes, [names.ATTR_RESPONSE_MODEL]: outcome.responseModel }
-      : this.attributes;
-    this.telemetry.recordDuration((performance.now() - this.startMs) / 1000, attributes);
-    const span = this.span;
-    if (outcome.responseModel) span.setAttribute(names.ATTR_RESPONSE_MODEL, outcome.responseModel);
-    if (outcome.responseId) span.setAttribute(names.ATTR_RESPONSE_ID, outcome.responseId);
-    if (outcome.finishReason) span.setAttribute(names.ATTR_FINISH_REASONS, [outcome.finishReason]);
-    const usage = outcome.usage;
+  end(
+    usage: Usage | undefined,
+    model: string | undefined,
+    responseId: string | undefined,
+    finishReason: string | undefined,
+  ): void {
+    const attributes = this.attributes.end(model);
+    this.telemetry.duration.record((performance.now() - this.startMs) / 1000, attributes.all);
     if (usage) {
-      span.setAttribute(names.ATTR_USAGE_INPUT, usage.inputTokens);
-      span.setAttribute(names.ATTR_USAGE_OUTPUT, usage.outputTokens);
-      if (usage.cachedInputTokens !== undefined) {
-        span.setAttribute(names.ATTR_USAGE_CACHE_READ, usage.cachedInputTokens);
+      this.telemetry.tokens.record(usage.inputTokens, attributes.input);
+      this.telemetry.tokens.record(usage.outputTokens, attributes.output);
+    }
+    const span = this.span;
+    // Without an SDK the span records nothing: skip building its attributes.
+    if (span.isRecording()) {
+      if (model) span.setAttribute(names.ATTR_RESPONSE_MODEL, model);
+      if (responseId) span.setAttribute(names.ATTR_RESPONSE_ID, responseId);
+      if (finishReason) span.setAttribute(names.ATTR_FINISH_REASONS, [finishReason]);
+      if (usage) {
+        span.setAttribute(names.ATTR_USAGE_INPUT, usage.inputTokens);
+        span.setAttribute(names.ATTR_USAGE_OUTPUT, usage.outputTokens);
+        if (usage.cachedInputTokens !== undefined) {
+          span.setAttribute(names.ATTR_USAGE_CACHE_READ, usage.cachedInputTokens);
+        }
       }
-      this.telemetry.recordTokens(usage.inputTokens, 'input', attributes);
-      this.telemetry.recordTokens(usage.outputTokens, 'output', attributes);
     }
     span.end();
   }
 
   fail(error: LoomErrorLike): void {
-    const attributes = { ...this.attributes, [names.ATTR_ERROR_TYPE]: error.code };
-    this.telemetry.recordDuration((performance.now() - this.startMs) / 1000, attributes);
+    const attributes = this.attributes.error(error.code);
+    this.telemetry.duration.record((performance.now() - this.startMs) / 1000, attributes);
     // The code, never the message: upstream messages can echo prompts or credentials.
     this.span.setAttribute(names.ATTR_ERROR_TYPE, error.code);
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
