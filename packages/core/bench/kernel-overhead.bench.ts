@@ -87,9 +87,10 @@ const summarise = (samples: Float64Array, totalMs: number) => {
 };
 const directStats = summarise(directSamples, directTime);
 const kernelStats = summarise(kernelSamples, kernelTime);
+const round = (value: number) => Math.round(value * 100) / 100;
 const added = {
-  medianUs: kernelStats.medianUs - directStats.medianUs,
-  p99Us: kernelStats.p99Us - directStats.p99Us,
+  medianUs: round(kernelStats.medianUs - directStats.medianUs),
+  p99Us: round(kernelStats.p99Us - directStats.p99Us),
 };
 const targets = { medianUs: 10, p99Us: 50 };
 const result = {
