@@ -113,6 +113,30 @@ describe('kernel lifecycle', () => {
     expect(received).toHaveLength(3);
   });
 
+  it('fails start when a collector cannot start, and stops only collectors that started', async () => {
+    const log: string[] = [];
+    const collector = (name: string, fails = false): MetricCollectorV1 => ({
+      specificationVersion: 'v1',
+      name,
+      start() {
+        if (fails) throw new Error('no /proc here');
+        log.push(`start ${name}`);
+      },
+      stop: () => void log.push(`stop ${name}`),
+    });
+    const kernel = createKernel({
+      collectors: [collector('ok'), collector('broken', true), collector('never')],
+    });
+    await expect(kernel.start()).rejects.toMatchObject({
+      code: 'plugin_error',
+      message: "Plugin 'broken': metric collector failed to start",
+    });
+    expect(log).toEqual(['start ok', 'stop ok']);
+    const idle = createKernel({ collectors: [collector('idle')] });
+    await idle.stop();
+    expect(log).toEqual(['start ok', 'stop ok']);
+  });
+
   it('runs active health checks on an interval and stops them on stop()', async () => {
     let checks = 0;
     const health = async (): Promise<HealthReport> => {

@@ -2,6 +2,7 @@ import { KernelStoppedError } from '../errors/kernel-stopped-error.js';
 import { LoomError } from '../errors/loom-error.js';
 import { PluginError } from '../errors/plugin-error.js';
 import type { ModelAliasConfig } from '../routing/model-config.js';
+import type { MetricCollectorV1 } from '../spec/collector/v1/metric-collector-v1.js';
 import type { LoomPluginV1, PluginApi } from '../spec/plugin/v1/loom-plugin-v1.js';
 import type { AlertDispatcher } from './alert-dispatcher.js';
 import type { Components } from './components.js';
@@ -25,6 +26,7 @@ export class Lifecycle {
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
   private setUp: LoomPluginV1[] = [];
+  private started: MetricCollectorV1[] = [];
 
   constructor(private readonly parts: LifecycleParts) {}
 
@@ -62,7 +64,18 @@ export class Lifecycle {
         events: runtime.events,
         now: runtime.now,
       };
-      for (const collector of components.collectors.values()) await collector.start(context);
+      for (const collector of components.collectors.values()) {
+        try {
+          await collector.start(context);
+        } catch (error) {
+          throw new PluginError({
+            plugin: collector.name,
+            message: 'metric collector failed to start',
+            cause: error,
+          });
+        }
+        this.started.push(collector);
+      }
       this.parts.health.start();
       this.state = 'running';
       runtime.events.emit('kernel:start', { timestamp: runtime.now() });
@@ -105,9 +118,11 @@ export class Lifecycle {
       }
     };
     health.stop();
-    for (const collector of components.collectors.values()) {
+    // Only collectors that started: a kernel stopped before it started never ran them.
+    for (const collector of this.started) {
       await attempt(`collector:${collector.name}:stop`, () => collector.stop());
     }
+    this.started = [];
     await alerts.flush(2_000);
     for (const plugin of this.setUp.reverse()) {
       if (plugin.teardown)
