@@ -10,7 +10,8 @@ import { join, relative } from 'node:path';
 export const CORE_DEPENDENCIES = ['eventemitter3', 'semver'];
 export const CORE_PEER_DEPENDENCIES = ['@opentelemetry/api', 'zod'];
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function sourceFiles(dir) {
   let entries;
@@ -56,7 +57,11 @@ function workspacePackages(root) {
           return false;
         }
       })
-      .map((dir) => ({ dir, group, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }));
+      .map((dir) => ({
+        dir,
+        group,
+        manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')),
+      }));
   });
 }
 
@@ -75,29 +80,48 @@ export function checkDependencyRules(root) {
   const violations = [];
   const packages = workspacePackages(root);
   const workspaceNames = new Set(packages.map((pkg) => pkg.manifest.name));
-  const appNames = new Set(packages.filter((pkg) => pkg.group === 'apps').map((pkg) => pkg.manifest.name));
+  const appNames = new Set(
+    packages.filter((pkg) => pkg.group === 'apps').map((pkg) => pkg.manifest.name),
+  );
   for (const pkg of packages) {
     const { manifest } = pkg;
     const runtime = { ...manifest.dependencies, ...manifest.peerDependencies };
     const where = relative(root, pkg.dir);
     if (manifest.name === '@loom/core') {
-      const extra = Object.keys(manifest.dependencies ?? {}).filter((dep) => !CORE_DEPENDENCIES.includes(dep));
-      if (extra.length) violations.push(`${where}: @loom/core may depend only on ${CORE_DEPENDENCIES.join(', ')} (found ${extra.join(', ')})`);
-      const peers = Object.keys(manifest.peerDependencies ?? {}).filter((dep) => !CORE_PEER_DEPENDENCIES.includes(dep));
-      if (peers.length) violations.push(`${where}: @loom/core may peer-depend only on ${CORE_PEER_DEPENDENCIES.join(', ')} (found ${peers.join(', ')})`);
+      const extra = Object.keys(manifest.dependencies ?? {}).filter(
+        (dep) => !CORE_DEPENDENCIES.includes(dep),
+      );
+      if (extra.length)
+        violations.push(
+          `${where}: @loom/core may depend only on ${CORE_DEPENDENCIES.join(', ')} (found ${extra.join(', ')})`,
+        );
+      const peers = Object.keys(manifest.peerDependencies ?? {}).filter(
+        (dep) => !CORE_PEER_DEPENDENCIES.includes(dep),
+      );
+      if (peers.length)
+        violations.push(
+          `${where}: @loom/core may peer-depend only on ${CORE_PEER_DEPENDENCIES.join(', ')} (found ${peers.join(', ')})`,
+        );
     }
     if (pkg.group === 'packages' && manifest.name !== '@loom/testkit') {
       for (const field of ['dependencies', 'peerDependencies']) {
-        if (manifest[field]?.['@loom/testkit']) violations.push(`${where}: @loom/testkit belongs in devDependencies, not ${field}`);
+        if (manifest[field]?.['@loom/testkit'])
+          violations.push(`${where}: @loom/testkit belongs in devDependencies, not ${field}`);
       }
     }
     for (const file of sourceFiles(join(pkg.dir, 'src'))) {
       const at = relative(root, file);
       for (const name of importedPackages(readFileSync(file, 'utf8'))) {
-        if (workspaceNames.has(name) && name !== manifest.name && !allowedWorkspaceImport(pkg, name, appNames)) {
+        if (
+          workspaceNames.has(name) &&
+          name !== manifest.name &&
+          !allowedWorkspaceImport(pkg, name, appNames)
+        ) {
           violations.push(`${at}: ${manifest.name} must not import ${name}`);
         } else if (name !== manifest.name && !(name in runtime)) {
-          violations.push(`${at}: imports ${name}, which ${manifest.name} does not declare in dependencies or peerDependencies`);
+          violations.push(
+            `${at}: imports ${name}, which ${manifest.name} does not declare in dependencies or peerDependencies`,
+          );
         }
       }
     }

@@ -76,7 +76,8 @@ for (let offset = 0; offset < CALLS; offset += BLOCK) {
   kernelTime += performance.now() - start;
 }
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const summarise = (samples: Float64Array, totalMs: number) => {
   const sorted = samples.slice().sort();
   return {
@@ -95,7 +96,8 @@ const added = {
 const targets = { medianUs: 10, p99Us: 50 };
 const result = {
   benchmark: 'core-kernel-overhead',
-  description: 'kernel.chat (validation on, no SDK telemetry) vs the same in-memory provider called directly',
+  description:
+    'kernel.chat (validation on, no SDK telemetry) vs the same in-memory provider called directly',
   calls: CALLS,
   direct: directStats,
   kernel: kernelStats,
@@ -120,9 +122,15 @@ const fmt = (value: number) => value.toFixed(2).padStart(8);
 console.log(`\nkernel.chat overhead, ${CALLS} calls (µs)\n`);
 console.log('|            | median   | p99      | calls/s  |');
 console.log('|------------|----------|----------|----------|');
-console.log(`| direct     | ${fmt(directStats.medianUs)} | ${fmt(directStats.p99Us)} | ${String(directStats.callsPerSecond).padStart(8)} |`);
-console.log(`| kernel     | ${fmt(kernelStats.medianUs)} | ${fmt(kernelStats.p99Us)} | ${String(kernelStats.callsPerSecond).padStart(8)} |`);
+console.log(
+  `| direct     | ${fmt(directStats.medianUs)} | ${fmt(directStats.p99Us)} | ${String(directStats.callsPerSecond).padStart(8)} |`,
+);
+console.log(
+  `| kernel     | ${fmt(kernelStats.medianUs)} | ${fmt(kernelStats.p99Us)} | ${String(kernelStats.callsPerSecond).padStart(8)} |`,
+);
 console.log(`| added      | ${fmt(added.medianUs)} | ${fmt(added.p99Us)} |          |`);
-console.log(`\ntarget: <= ${targets.medianUs} µs median, <= ${targets.p99Us} µs p99 added: ${result.pass ? 'PASS' : 'FAIL'}`);
+console.log(
+  `\ntarget: <= ${targets.medianUs} µs median, <= ${targets.p99Us} µs p99 added: ${result.pass ? 'PASS' : 'FAIL'}`,
+);
 console.log(`written: ${file}`);
 await kernel.stop();

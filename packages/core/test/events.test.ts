@@ -136,3 +136,22 @@ describe('event order', () => {
     expect(later).toEqual(['still called']);
   });
 });
+
+describe('event bus', () => {
+  it('keeps one listener function on two events apart, and never loops on listener:error', async () => {
+    const kernel = kernelWith(fakeProvider('a'));
+    const reported: string[] = [];
+    const throwing = () => {
+      throw new Error('always');
+    };
+    kernel.events.on('request:start', throwing);
+    kernel.events.on('request:end', throwing);
+    kernel.events.on('listener:error', throwing);
+    kernel.events.on('listener:error', (event) => reported.push(event.event));
+    await kernel.chat(ask);
+    expect(reported).toEqual(['request:start', 'request:end']);
+    kernel.events.off('request:start', throwing);
+    await kernel.chat(ask);
+    expect(reported).toEqual(['request:start', 'request:end', 'request:end']);
+  });
+});

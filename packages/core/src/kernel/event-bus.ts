@@ -10,7 +10,8 @@ type AnyListener = (payload: unknown) => void;
  */
 export class EventBus implements KernelEventSource {
   private readonly emitter = new EventEmitter();
-  private readonly wrapped = new WeakMap<AnyListener, AnyListener>();
+  // Per event: the same function may listen to several events, each needing its own wrapper.
+  private readonly wrapped = new Map<string, WeakMap<AnyListener, AnyListener>>();
 
   on<K extends keyof KernelEvents>(event: K, listener: Listener<K>): this {
     this.emitter.on(event, this.wrap(event, listener as AnyListener));
@@ -23,7 +24,7 @@ export class EventBus implements KernelEventSource {
   }
 
   off<K extends keyof KernelEvents>(event: K, listener: Listener<K>): this {
-    const wrapped = this.wrapped.get(listener as AnyListener);
+    const wrapped = this.wrapped.get(event)?.get(listener as AnyListener);
     if (wrapped) this.emitter.off(event, wrapped);
     return this;
   }
@@ -42,7 +43,12 @@ export class EventBus implements KernelEventSource {
   }
 
   private wrap(event: string, listener: AnyListener): AnyListener {
-    let wrapped = this.wrapped.get(listener);
+    let forEvent = this.wrapped.get(event);
+    if (!forEvent) {
+      forEvent = new WeakMap();
+      this.wrapped.set(event, forEvent);
+    }
+    let wrapped = forEvent.get(listener);
     if (!wrapped) {
       wrapped = (payload: unknown) => {
         try {
@@ -52,7 +58,7 @@ export class EventBus implements KernelEventSource {
           this.emitter.emit('listener:error', { event, error });
         }
       };
-      this.wrapped.set(listener, wrapped);
+      forEvent.set(listener, wrapped);
     }
     return wrapped;
   }

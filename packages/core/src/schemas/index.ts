@@ -11,11 +11,13 @@ export {
   toolChoiceSchema,
 } from './chat-request-schema.js';
 export {
+  alertSchema,
   chatResponseSchema,
   chatStreamPartSchema,
   embedResponseSchema,
   finishReasonSchema,
   healthReportSchema,
+  metricSchema,
   modelInfoSchema,
   usageSchema,
 } from './response-schemas.js';

@@ -97,3 +97,25 @@ export const healthReportSchema = z.strictObject({
   version: z.string().optional(),
   models: z.array(z.strictObject({ id: z.string(), loaded: z.boolean() })).optional(),
 });
+
+/** Validates a `Metric`; collectors and conformance tests use it on what they emit. */
+export const metricSchema = z.strictObject({
+  name: z.string().min(1),
+  value: z.number().refine(Number.isFinite, 'must be a finite number'),
+  kind: z.enum(['gauge', 'counter', 'histogram']),
+  unit: z.string().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  timestamp: z.number(),
+});
+
+/** Validates an `Alert`. */
+export const alertSchema = z.strictObject({
+  id: z.string().min(1),
+  rule: z.string().min(1),
+  severity: z.enum(['info', 'warning', 'critical']),
+  state: z.enum(['firing', 'resolved']),
+  message: z.string(),
+  labels: z.record(z.string(), z.string()),
+  value: z.number().optional(),
+  timestamp: z.number(),
+});
