@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -137,5 +137,20 @@ describe('OpenTelemetry GenAI telemetry', () => {
     await expect(kernel.chat({ ...ask, model: 'm' })).resolves.toBeDefined();
     const noSdk = createKernel({ providers: [fakeProvider('a')], defaultProvider: 'a' });
     await expect(noSdk.chat({ ...ask, model: 'm' })).resolves.toBeDefined();
+  });
+
+  it('picks up a global tracer provider registered after the kernel was created', async () => {
+    const kernel = createKernel({ providers: [fakeProvider('a')], defaultProvider: 'a' });
+    await kernel.chat({ ...ask, model: 'm' });
+    const spans = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
+    );
+    try {
+      await kernel.chat({ ...ask, model: 'm' });
+      expect(spans.getFinishedSpans().map((span) => span.name)).toEqual(['chat m']);
+    } finally {
+      trace.disable();
+    }
   });
 });

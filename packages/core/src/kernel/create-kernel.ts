@@ -7,6 +7,7 @@ import { validate } from '../schemas/validate.js';
 import type { Alert } from '../spec/alert-sink/v1/alert.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
+import type { EmbedResponse } from '../spec/embed/embed-response.js';
 import type { LoomPluginV1 } from '../spec/plugin/v1/loom-plugin-v1.js';
 import { GenAiTelemetry } from '../telemetry/gen-ai-telemetry.js';
 import { VERSION } from '../version.js';
@@ -121,30 +122,52 @@ class LoomKernel implements Kernel {
     return this.lifecycle.stop(options?.drainTimeoutMs);
   }
 
-  async chat(request: ChatRequest, options?: CallOptions): Promise<KernelChatResponse> {
-    if (this.lifecycle.state !== 'running') await this.ready();
-    const valid = this.validateRequests
-      ? (validate(chatRequestSchema, request) as ChatRequest)
-      : request;
+  // Not async: on the hot path (kernel running, request valid) this adds no promise of its own.
+  chat(request: ChatRequest, options?: CallOptions): Promise<KernelChatResponse> {
+    if (this.lifecycle.state !== 'running')
+      return this.ready().then(() => this.chat(request, options));
+    let valid: ChatRequest;
+    try {
+      valid = this.validateRequests
+        ? (validate(chatRequestSchema, request) as ChatRequest)
+        : request;
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return runChat(this.runtime, this.scope('chat', valid, options), valid);
   }
 
-  async stream(request: ChatRequest, options?: CallOptions): Promise<KernelStream> {
-    if (this.lifecycle.state !== 'running') await this.ready();
-    const valid = this.validateRequests
-      ? (validate(chatRequestSchema, request) as ChatRequest)
-      : request;
+  stream(request: ChatRequest, options?: CallOptions): Promise<KernelStream> {
+    if (this.lifecycle.state !== 'running')
+      return this.ready().then(() => this.stream(request, options));
+    let valid: ChatRequest;
+    try {
+      valid = this.validateRequests
+        ? (validate(chatRequestSchema, request) as ChatRequest)
+        : request;
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return runStream(this.runtime, this.scope('stream', valid, options), valid);
   }
 
-  async embed(
+  embed(
     request: Omit<EmbedRequest, 'input'> & { input: string | string[] },
     options?: CallOptions,
-  ) {
-    if (this.lifecycle.state !== 'running') await this.ready();
-    const valid: EmbedRequest = this.validateRequests
-      ? (validate(embedRequestSchema, request) as EmbedRequest)
-      : { ...request, input: typeof request.input === 'string' ? [request.input] : request.input };
+  ): Promise<EmbedResponse> {
+    if (this.lifecycle.state !== 'running')
+      return this.ready().then(() => this.embed(request, options));
+    let valid: EmbedRequest;
+    try {
+      valid = this.validateRequests
+        ? (validate(embedRequestSchema, request) as EmbedRequest)
+        : {
+            ...request,
+            input: typeof request.input === 'string' ? [request.input] : request.input,
+          };
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return runEmbed(this.runtime, this.scope('embed', valid, options), valid);
   }
 

@@ -18,6 +18,8 @@ const MAX_VARIANTS = 64;
  */
 export class DeploymentAttributes {
   readonly base: Attributes;
+  /** `{operation} {model}`, as the conventions name client spans. */
+  readonly spanName: string;
   private readonly ends = new Map<string, EndAttributes>();
   private readonly errors = new Map<string, Attributes>();
 
@@ -32,6 +34,7 @@ export class DeploymentAttributes {
       if (provider.server.port !== undefined) base[names.ATTR_SERVER_PORT] = provider.server.port;
     }
     this.base = base;
+    this.spanName = `${operationName} ${deployment.model}`;
   }
 
   end(responseModel: string | undefined): EndAttributes {

@@ -1,7 +1,9 @@
 import {
+  createNoopMeter,
   type Histogram,
   type MeterProvider,
   metrics,
+  ProxyTracerProvider,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -26,9 +28,20 @@ export interface TelemetryOptions {
   meterProvider?: MeterProvider;
 }
 
-/** Records OpenTelemetry GenAI spans and metrics for each provider attempt. */
+// Identities of the API's no-op implementations, to tell "no SDK installed" apart cheaply.
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+const NOOP_HISTOGRAM_PROTOTYPE = Object.getPrototypeOf(
+  createNoopMeter().createHistogram('loom.probe'),
+);
+
+/**
+ * Records OpenTelemetry GenAI spans and metrics for each provider attempt. Without an SDK it does
+ * no work per attempt at all: no spans, no attribute lookups, no clock reads.
+ */
 export class GenAiTelemetry {
   private readonly tracer: Tracer;
+  private readonly tracerProvider: TracerProvider;
+  /** @internal */ readonly metricsOn: boolean;
   /** @internal */ readonly duration: Histogram;
   /** @internal */ readonly tokens: Histogram;
   /** @internal */ readonly firstChunk: Histogram;
@@ -41,6 +54,7 @@ export class GenAiTelemetry {
   constructor(options: TelemetryOptions = {}) {
     const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
     const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
+    this.tracerProvider = tracerProvider;
     this.tracer = tracerProvider.getTracer('@loom/core', VERSION);
     const meter = meterProvider.getMeter('@loom/core', VERSION);
     const seconds = { unit: 's', advice: { explicitBucketBoundaries: names.DURATION_BUCKETS } };
@@ -61,6 +75,16 @@ export class GenAiTelemetry {
       description: 'Time between consecutive chunks of a streamed response.',
       ...seconds,
     });
+    // A meter made before any SDK was registered stays a no-op for good; a tracer does not (the
+    // global proxy picks up an SDK registered later), so tracing is checked per attempt.
+    this.metricsOn = Object.getPrototypeOf(this.duration) !== NOOP_HISTOGRAM_PROTOTYPE;
+  }
+
+  private tracingOn(): boolean {
+    const provider = this.tracerProvider;
+    return (
+      !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER
+    );
   }
 
   startAttempt(
@@ -68,7 +92,9 @@ export class GenAiTelemetry {
     deployment: Deployment,
     provider: ProviderV1,
     startMs: number,
-  ): AttemptTelemetry {
+  ): AttemptTelemetry | undefined {
+    const tracing = this.tracingOn();
+    if (!tracing && !this.metricsOn) return undefined;
     const operationName = operation === 'embed' ? 'embeddings' : 'chat';
     const sets = this.attributeSets[operationName];
     let attributes = sets.get(deployment);
@@ -76,10 +102,12 @@ export class GenAiTelemetry {
       attributes = new DeploymentAttributes(operationName, deployment, provider);
       sets.set(deployment, attributes);
     }
-    const span = this.tracer.startSpan(`${operationName} ${deployment.model}`, {
-      kind: SpanKind.CLIENT,
-      attributes: attributes.base,
-    });
+    const span = tracing
+      ? this.tracer.startSpan(attributes.spanName, {
+          kind: SpanKind.CLIENT,
+          attributes: attributes.base,
+        })
+      : undefined;
     return new AttemptTelemetry(this, span, attributes, startMs);
   }
 }
@@ -90,13 +118,14 @@ export class AttemptTelemetry {
 
   constructor(
     private readonly telemetry: GenAiTelemetry,
-    private readonly span: Span,
+    private readonly span: Span | undefined,
     private readonly attributes: DeploymentAttributes,
     private readonly startMs: number,
   ) {}
 
   /** A streamed attempt produced a chunk; the first one sets time to first chunk. */
   chunk(nowMs: number): void {
+    if (!this.telemetry.metricsOn) return;
     if (this.lastChunkMs === undefined) {
       this.telemetry.firstChunk.record((nowMs - this.startMs) / 1000, this.attributes.base);
     } else {
@@ -111,14 +140,17 @@ export class AttemptTelemetry {
     responseId: string | undefined,
     finishReason: string | undefined,
   ): void {
-    const attributes = this.attributes.end(model);
-    this.telemetry.duration.record((performance.now() - this.startMs) / 1000, attributes.all);
-    if (usage) {
-      this.telemetry.tokens.record(usage.inputTokens, attributes.input);
-      this.telemetry.tokens.record(usage.outputTokens, attributes.output);
+    if (this.telemetry.metricsOn) {
+      const attributes = this.attributes.end(model);
+      this.telemetry.duration.record((performance.now() - this.startMs) / 1000, attributes.all);
+      if (usage) {
+        this.telemetry.tokens.record(usage.inputTokens, attributes.input);
+        this.telemetry.tokens.record(usage.outputTokens, attributes.output);
+      }
     }
     const span = this.span;
-    // Without an SDK the span records nothing: skip building its attributes.
+    if (!span) return;
+    // A sampled-out span records nothing: skip building its attributes.
     if (span.isRecording()) {
       if (model) span.setAttribute(names.ATTR_RESPONSE_MODEL, model);
       if (responseId) span.setAttribute(names.ATTR_RESPONSE_ID, responseId);
@@ -135,11 +167,15 @@ export class AttemptTelemetry {
   }
 
   fail(error: LoomErrorLike): void {
-    const attributes = this.attributes.error(error.code);
-    this.telemetry.duration.record((performance.now() - this.startMs) / 1000, attributes);
+    if (this.telemetry.metricsOn) {
+      const attributes = this.attributes.error(error.code);
+      this.telemetry.duration.record((performance.now() - this.startMs) / 1000, attributes);
+    }
+    const span = this.span;
+    if (!span) return;
     // The code, never the message: upstream messages can echo prompts or credentials.
-    this.span.setAttribute(names.ATTR_ERROR_TYPE, error.code);
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
-    this.span.end();
+    span.setAttribute(names.ATTR_ERROR_TYPE, error.code);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
+    span.end();
   }
 }
