@@ -21,6 +21,7 @@ export {
   type Router,
 } from './routing/router.js';
 export * from './schemas/index.js';
+export { redactSecrets } from './security/redact-secrets.js';
 export type * from './spec/index.js';
 export * as genAiNames from './telemetry/gen-ai-names.js';
 export type { TelemetryOptions } from './telemetry/gen-ai-telemetry.js';
