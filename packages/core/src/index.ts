@@ -13,13 +13,27 @@ export type {
   ModelEntry,
   ProviderHealth,
 } from './kernel/kernel-types.js';
+export type { CircuitBreakerOptions, CircuitState } from './routing/circuit-breaker.js';
 export type { DeploymentTarget, ModelAliasConfig } from './routing/model-config.js';
+export type { RetryBudgetOptions } from './routing/retry-budget.js';
 export {
   type AttemptFailure,
+  type AttemptOutcome,
   createFailoverRouter,
   type RoutePlan,
   type Router,
+  type RouterRuntime,
 } from './routing/router.js';
+export type {
+  CandidateExplanation,
+  DeploymentStatsReport,
+  LatencySummary,
+  ProviderStats,
+  RouteExplanation,
+} from './routing/router-reports.js';
+export type { RoutingOptions } from './routing/routing-options.js';
+export { createRouter } from './routing/smart-router.js';
+export type { StrategyName } from './routing/strategies.js';
 export * from './schemas/index.js';
 export { redactSecrets } from './security/redact-secrets.js';
 export type * from './spec/index.js';

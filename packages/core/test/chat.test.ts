@@ -114,6 +114,7 @@ describe('kernel.chat', () => {
     const kernel = createKernel({
       providers: [failing('a'), failing('b')],
       models: [{ name: 'chat', targets: ['a/m', 'b/m'] }],
+      routing: { retries: 1 },
     });
     const error = await kernel.chat(ask()).catch((caught: unknown) => caught);
     expect(error).toMatchObject({

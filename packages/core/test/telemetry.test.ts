@@ -40,6 +40,7 @@ function setup() {
     providers: [provider],
     models: [{ name: 'chat', targets: ['a/gpt-4o-mini'] }],
     telemetry: { tracerProvider, meterProvider },
+    routing: { retries: 0 },
   });
   const readMetrics = async () => {
     await meterProvider.forceFlush();

@@ -1,7 +1,10 @@
 import { AbortedError } from '../errors/aborted-error.js';
 import { LoomError } from '../errors/loom-error.js';
+import { TimeoutError, type TimeoutPhase } from '../errors/timeout-error.js';
 import { toLoomError } from '../errors/to-loom-error.js';
+import { type AbortScope, AttemptAbortScope } from '../internal/abort-scope.js';
 import type { FinishReason } from '../spec/chat/finish-reason.js';
+import type { CallContext } from '../spec/provider/v1/call-context.js';
 import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 import type { Usage } from '../spec/shared/usage.js';
@@ -10,12 +13,14 @@ import type { KernelRequestContext } from './request-context.js';
 import type { KernelRuntime } from './runtime.js';
 
 /**
- * The bookkeeping of one attempt: events, stats and telemetry at start, first chunk and end, so
- * unary and streamed requests report attempts identically.
+ * One attempt: its cancellation scope and timers, and its bookkeeping (events, stats, telemetry,
+ * router feedback) at start, first chunk and end, so unary and streamed requests report alike.
  */
 export class AttemptTracker {
   readonly number: number;
   readonly startedAt = performance.now();
+  readonly scope: AttemptAbortScope;
+  readonly callContext: CallContext;
   private readonly telemetry: AttemptTelemetry | undefined;
   private firstChunkMs?: number;
 
@@ -26,23 +31,45 @@ export class AttemptTracker {
     readonly provider: ProviderV1,
   ) {
     this.number = context.attempts.length + 1;
+    this.scope = new AttemptAbortScope(context);
+    this.callContext = context.callContext(this.number, this.scope);
+    const timeouts = runtime.timeouts;
+    if (context.operation === 'stream') {
+      this.arm('first-chunk', timeouts.firstChunkMs ?? timeouts.attemptMs);
+    } else {
+      this.arm('attempt', timeouts.attemptMs);
+    }
     this.telemetry = runtime.telemetry?.startAttempt(
       context.operation,
       deployment,
       provider,
       this.startedAt,
     );
+    runtime.router.onAttemptStart?.(deployment);
     if (runtime.events.has('attempt:start')) {
       runtime.events.emit('attempt:start', this.base());
     }
   }
 
+  /**
+   * The stream is about to wait for its next chunk: the idle (stall) timer runs only while
+   * waiting on the upstream, never while a slow consumer holds the stream.
+   */
+  awaitingChunk(): void {
+    this.arm('idle', this.runtime.timeouts.idleMs);
+  }
+
   /** Marks a streamed chunk; the first one emits `attempt:first-chunk`. */
   chunk(): void {
+    this.scope.arm(undefined, noReason);
+    if (this.firstChunkMs !== undefined) {
+      if (this.telemetry) this.telemetry.chunk(performance.now());
+      return;
+    }
     const now = performance.now();
     this.telemetry?.chunk(now);
-    if (this.firstChunkMs !== undefined) return;
     this.firstChunkMs = now - this.startedAt;
+    this.runtime.router.onFirstChunk?.(this.deployment, this.firstChunkMs);
     if (this.runtime.events.has('attempt:first-chunk')) {
       this.runtime.events.emit('attempt:first-chunk', {
         ...this.base(),
@@ -57,9 +84,15 @@ export class AttemptTracker {
     responseModel?: string,
     responseId?: string,
   ): void {
+    this.scope.dispose();
     const durationMs = performance.now() - this.startedAt;
     this.context.attempts.push({ attempt: this.number, deployment: this.deployment, durationMs });
     this.runtime.stats.attemptSucceeded(this.deployment.id, durationMs, usage);
+    this.runtime.router.onAttemptEnd?.(this.deployment, {
+      ok: true,
+      durationMs,
+      timeToFirstChunkMs: this.firstChunkMs,
+    });
     this.telemetry?.end(usage, responseModel, responseId, finishReason);
     if (this.runtime.events.has('attempt:end')) {
       this.runtime.events.emit('attempt:end', {
@@ -74,7 +107,8 @@ export class AttemptTracker {
 
   /** Records a failure; returns it as a `LoomError`, preferring the abort reason when aborted. */
   fail(raw: unknown, usage?: Usage): LoomError {
-    const error = classify(raw, this.context, this.provider.id);
+    this.scope.dispose();
+    const error = classify(raw, this.scope, this.provider.id);
     const durationMs = performance.now() - this.startedAt;
     this.context.attempts.push({
       attempt: this.number,
@@ -83,11 +117,23 @@ export class AttemptTracker {
       error,
     });
     this.runtime.stats.attemptFailed(this.deployment.id, error.code);
+    // The caller going away says nothing about the deployment's health.
+    if (!this.context.aborted) {
+      this.runtime.router.onAttemptEnd?.(this.deployment, { ok: false, durationMs, error });
+    } else {
+      this.runtime.router.onAttemptEnd?.(this.deployment, { ok: 'cancelled', durationMs });
+    }
     this.telemetry?.fail(error);
     if (this.runtime.events.has('attempt:error')) {
       this.runtime.events.emit('attempt:error', { ...this.base(), durationMs, error, usage });
     }
     return error;
+  }
+
+  private arm(phase: TimeoutPhase, timeoutMs: number | undefined): void {
+    if (timeoutMs === undefined) return;
+    const provider = this.provider.id;
+    this.scope.arm(timeoutMs, () => new TimeoutError({ phase, timeoutMs, provider }));
   }
 
   private base() {
@@ -101,14 +147,12 @@ export class AttemptTracker {
   }
 }
 
-/** An aborted request fails with why it was aborted, not with whatever the provider threw. */
-export function classify(
-  raw: unknown,
-  context: KernelRequestContext,
-  providerId?: string,
-): LoomError {
-  if (context.aborted) {
-    const reason: unknown = context.abortReason;
+const noReason = () => undefined;
+
+/** An aborted scope fails with why it was aborted, not with whatever the provider threw. */
+export function classify(raw: unknown, scope: AbortScope, providerId?: string): LoomError {
+  if (scope.aborted) {
+    const reason: unknown = scope.abortReason;
     return LoomError.isInstance(reason) ? reason : new AbortedError({ cause: reason });
   }
   return toLoomError(raw, providerId);

@@ -1,7 +1,8 @@
 import { KernelStoppedError } from '../errors/kernel-stopped-error.js';
 import { PluginError } from '../errors/plugin-error.js';
 import { ModelResolver } from '../routing/model-resolver.js';
-import { createFailoverRouter } from '../routing/router.js';
+import type { ProviderStats, RouteExplanation } from '../routing/router-reports.js';
+import { createRouter } from '../routing/smart-router.js';
 import { chatRequestSchema, embedRequestSchema } from '../schemas/chat-request-schema.js';
 import { validate } from '../schemas/validate.js';
 import type { Alert } from '../spec/alert-sink/v1/alert.js';
@@ -30,6 +31,7 @@ import type {
 } from './kernel-types.js';
 import { Lifecycle } from './lifecycle.js';
 import { listModels } from './list-models.js';
+import { KernelRequestContext } from './request-context.js';
 import { RequestScope } from './request-scope.js';
 import { runStream } from './run-stream.js';
 import { runChat, runEmbed } from './run-unary.js';
@@ -56,8 +58,9 @@ class LoomKernel implements Kernel {
   private readonly alerts: AlertDispatcher;
   private readonly health_: HealthMonitor;
   private readonly validateRequests: boolean;
+  private readonly timeoutMs: number | undefined;
 
-  constructor(private readonly options: KernelOptions) {
+  constructor(options: KernelOptions) {
     const now = options.now ?? Date.now;
     const hooks = new HookSet(this.events);
     this.components = new Components(VERSION, hooks);
@@ -74,10 +77,11 @@ class LoomKernel implements Kernel {
       options.health?.intervalMs ?? 30_000,
       options.health?.timeoutMs ?? 5_000,
     );
+    this.timeoutMs = options.timeoutMs ?? options.routing?.timeoutMs;
     this.runtime = {
       providers: this.components.providers,
       resolver: new ModelResolver(this.components.providers, options.defaultProvider),
-      router: options.router ?? createFailoverRouter(),
+      router: options.router ?? createRouter(options.routing),
       hooks,
       events: this.events,
       telemetry: options.telemetry === false ? undefined : new GenAiTelemetry(options.telemetry),
@@ -85,6 +89,11 @@ class LoomKernel implements Kernel {
       inFlight: new InFlight(),
       now,
       generateId: options.generateId ?? sequentialIds(),
+      timeouts: {
+        attemptMs: options.routing?.attemptTimeoutMs,
+        firstChunkMs: options.routing?.firstTokenTimeoutMs,
+        idleMs: options.routing?.idleTimeoutMs,
+      },
     };
     this.lifecycle = new Lifecycle({
       components: this.components,
@@ -191,6 +200,42 @@ class LoomKernel implements Kernel {
     return this.stats_.snapshot(this.runtime.inFlight.size);
   }
 
+  getProviderStats(): ProviderStats {
+    return (
+      this.runtime.router.stats?.() ?? {
+        deployments: [],
+        totals: { requests: 0, successRate: 1, inFlight: 0 },
+      }
+    );
+  }
+
+  async explain(
+    request: ChatRequest,
+    options: { operation?: 'chat' | 'stream' } = {},
+  ): Promise<RouteExplanation> {
+    if (this.lifecycle.state !== 'running') await this.ready();
+    const valid = validate(chatRequestSchema, request) as ChatRequest;
+    const context = new KernelRequestContext(
+      'explain',
+      options.operation ?? 'chat',
+      valid,
+      this.runtime.now(),
+      [],
+    );
+    context.candidates = this.runtime.resolver.resolve(valid.model);
+    const router = this.runtime.router;
+    if (router.explain) return router.explain(context);
+    return {
+      model: valid.model,
+      strategy: 'custom',
+      candidates: context.candidates.map((deployment, index) => ({
+        deployment,
+        kept: true,
+        rank: index + 1,
+      })),
+    };
+  }
+
   alert(alert: Alert): void {
     this.alerts.dispatch(alert);
   }
@@ -200,7 +245,7 @@ class LoomKernel implements Kernel {
     request: ChatRequest | EmbedRequest,
     options?: CallOptions,
   ) {
-    return new RequestScope(this.runtime, operation, request, options, this.options.timeoutMs);
+    return new RequestScope(this.runtime, operation, request, options, this.timeoutMs);
   }
 
   private async ready(): Promise<void> {

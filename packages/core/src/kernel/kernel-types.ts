@@ -1,5 +1,7 @@
 import type { ModelAliasConfig } from '../routing/model-config.js';
 import type { Router } from '../routing/router.js';
+import type { ProviderStats, RouteExplanation } from '../routing/router-reports.js';
+import type { RoutingOptions } from '../routing/routing-options.js';
 import type { Alert } from '../spec/alert-sink/v1/alert.js';
 import type { AlertSinkV1 } from '../spec/alert-sink/v1/alert-sink-v1.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
@@ -32,7 +34,18 @@ export interface KernelOptions {
   models?: readonly ModelAliasConfig[];
   /** Provider id that serves any model name that is not an alias or `providerId/model`. */
   defaultProvider?: string;
-  /** Where attempts go; default: configured order, next on retryable errors. */
+  /** Ranking, retries, backoff, circuit breakers and timeouts of the default router. */
+  routing?: RoutingOptions & {
+    /** Overall deadline of a request, ms (same as `timeoutMs`). */
+    timeoutMs?: number;
+    /** Time limit of one non-streamed attempt, ms; default none. */
+    attemptTimeoutMs?: number;
+    /** Time limit until a streamed attempt's first chunk, ms; default `attemptTimeoutMs`. */
+    firstTokenTimeoutMs?: number;
+    /** Longest silence between chunks of a stream, ms; default none. */
+    idleTimeoutMs?: number;
+  };
+  /** A router of your own instead of the default one (`routing` then only sets timeouts). */
   router?: Router;
   /** Validate requests with the exported zod schemas (default true). */
   validateRequests?: boolean;
@@ -131,6 +144,16 @@ export interface Kernel {
   health(): ProviderHealth[];
   /** Counters since start. */
   stats(): KernelStats;
+  /**
+   * The router's view of every deployment: requests, success rate, errors by class, last error,
+   * latency and time-to-first-chunk percentiles, in-flight, circuit state, health and load.
+   */
+  getProviderStats(): ProviderStats;
+  /** A dry run: the ranked candidates for `request` and why each was kept or dropped. */
+  explain(
+    request: ChatRequest,
+    options?: { operation?: 'chat' | 'stream' },
+  ): Promise<RouteExplanation>;
   /** Raises or resolves an alert: emitted and delivered to every sink off the request path. */
   alert(alert: Alert): void;
 }

@@ -57,6 +57,12 @@ export class Lifecycle {
         this.setUp.push(plugin);
       }
       runtime.resolver.configure(this.parts.models);
+      runtime.router.attach?.({
+        providers: components.providers,
+        emit: (event, payload) => runtime.events.emit(event, payload),
+        health: (providerId) => this.parts.health.report(providerId),
+        now: runtime.now,
+      });
       const context = {
         emit: (metrics: unknown) => {
           runtime.events.emit('metric', (Array.isArray(metrics) ? metrics : [metrics]) as never);

@@ -1,3 +1,4 @@
+import { AbortScope, type AttemptAbortScope } from '../internal/abort-scope.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { Operation } from '../spec/plugin/v1/kernel-events.js';
@@ -5,21 +6,11 @@ import type { AttemptRecord, RequestContext } from '../spec/plugin/v1/request-ho
 import type { CallContext } from '../spec/provider/v1/call-context.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 
-/**
- * The kernel's `RequestContext`, and the owner of the request's cancellation.
- *
- * Node 20 spends about 5 µs creating an AbortSignal and as much again per EventTarget listener,
- * which alone would blow the kernel's overhead budget. So the signal is created only when someone
- * reads it (every HTTP provider does; an in-memory one may not), and the kernel's own waits use
- * plain callbacks through `onAbort` instead of signal listeners.
- */
-export class KernelRequestContext implements RequestContext {
+/** The kernel's `RequestContext`, and the owner of the request's cancellation (an AbortScope). */
+export class KernelRequestContext extends AbortScope implements RequestContext {
   readonly attempts: AttemptRecord[] = [];
   readonly narrowedBy: string[] = [];
-  aborted = false;
-  abortReason: unknown;
-  private controller?: AbortController;
-  private abortCallbacks?: Array<(reason: unknown) => void>;
+  deadlineAt?: number;
   private stateMap?: Map<symbol | string, unknown>;
 
   constructor(
@@ -28,14 +19,8 @@ export class KernelRequestContext implements RequestContext {
     readonly request: ChatRequest | EmbedRequest,
     readonly startedAt: number,
     public candidates: readonly Deployment[],
-  ) {}
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
+  ) {
+    super();
   }
 
   // Created on first use: most requests run without plugins that keep per-request state.
@@ -44,32 +29,9 @@ export class KernelRequestContext implements RequestContext {
     return this.stateMap;
   }
 
-  /** Aborts the request once: its signal (if created) and every `onAbort` callback. */
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
-    const callbacks = this.abortCallbacks;
-    this.abortCallbacks = undefined;
-    if (callbacks) for (const callback of callbacks) callback(reason);
-  }
-
-  /** Calls `callback` on abort; returns a function that unregisters it. */
-  onAbort(callback: (reason: unknown) => void): () => void {
-    if (!this.abortCallbacks) this.abortCallbacks = [];
-    this.abortCallbacks.push(callback);
-    return () => {
-      const callbacks = this.abortCallbacks;
-      if (!callbacks) return;
-      const index = callbacks.indexOf(callback);
-      if (index >= 0) callbacks.splice(index, 1);
-    };
-  }
-
-  /** The context handed to a provider for one attempt; the signal is created only if read. */
-  callContext(attempt: number): CallContext {
-    return new AttemptCallContext(this, attempt);
+  /** The context handed to a provider for one attempt; its signal is created only if read. */
+  callContext(attempt: number, scope: AttemptAbortScope): CallContext {
+    return new AttemptCallContext(this.requestId, attempt, scope);
   }
 
   narrow(keep: (deployment: Deployment) => boolean, reason: string): void {
@@ -81,15 +43,12 @@ export class KernelRequestContext implements RequestContext {
 
 class AttemptCallContext implements CallContext {
   constructor(
-    private readonly owner: KernelRequestContext,
+    readonly requestId: string,
     readonly attempt: number,
+    private readonly scope: AttemptAbortScope,
   ) {}
 
   get signal(): AbortSignal {
-    return this.owner.signal;
-  }
-
-  get requestId(): string {
-    return this.owner.requestId;
+    return this.scope.signal;
   }
 }

@@ -44,6 +44,7 @@ export class RequestScope {
     }
     const deadline = options?.timeoutMs ?? timeoutMs;
     if (deadline !== undefined && deadline > 0) {
+      this.context.deadlineAt = this.context.startedAt + deadline;
       this.timer = setTimeout(() => {
         this.context.abort(new TimeoutError({ phase: 'deadline', timeoutMs: deadline }));
       }, deadline);

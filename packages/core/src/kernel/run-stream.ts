@@ -32,11 +32,11 @@ export async function runStream(
       try {
         const started = provider.doStream(
           { ...request, model: deployment.model },
-          context.callContext(tracker.number),
+          tracker.callContext,
         );
-        const { stream } = await abortable(started, context);
+        const { stream } = await abortable(started, tracker.scope);
         iterator = runtime.hooks.wrapStream(context, stream, deployment)[Symbol.asyncIterator]();
-        const first = await abortable(iterator.next(), context);
+        const first = await abortable(iterator.next(), tracker.scope);
         if (first.done) {
           throw new MalformedResponseError({
             provider: provider.id,
@@ -116,7 +116,8 @@ class CommittedStream implements KernelStream {
           finished = true;
           break;
         }
-        const next = await abortable(this.iterator.next(), context);
+        this.tracker.awaitingChunk();
+        const next = await abortable(this.iterator.next(), this.tracker.scope);
         if (next.done) break;
         part = next.value;
         this.tracker.chunk();

@@ -61,12 +61,8 @@ async function runUnary<
       const tracker = new AttemptTracker(runtime, context, deployment, provider);
       try {
         const upstreamRequest = { ...request, model: deployment.model };
-        const pending = operation.call(
-          provider,
-          upstreamRequest,
-          context.callContext(tracker.number),
-        );
-        const response = await abortable(pending, context);
+        const pending = operation.call(provider, upstreamRequest, tracker.callContext);
+        const response = await abortable(pending, tracker.scope);
         operation.succeed(tracker, response);
         return { response, deployment };
       } catch (error) {

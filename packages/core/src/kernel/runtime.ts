@@ -19,4 +19,6 @@ export interface KernelRuntime {
   readonly inFlight: InFlight;
   readonly now: () => number;
   readonly generateId: () => string;
+  /** Per-attempt time limits, milliseconds; undefined means none. */
+  readonly timeouts: { attemptMs?: number; firstChunkMs?: number; idleMs?: number };
 }

@@ -14,8 +14,10 @@ export interface DeploymentTarget {
   tags?: string[];
   /** Largest prompt plus output, in tokens. */
   contextWindow?: number;
-  /** What the deployment can do. */
+  /** What the deployment can do; `false` excludes requests that need it. */
   capabilities?: ModelCapabilities;
+  /** Price hint for cost-aware strategies, USD per million tokens. */
+  costPerMillionTokens?: { input: number; output: number };
 }
 
 /**

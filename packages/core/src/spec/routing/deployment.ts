@@ -19,8 +19,16 @@ export interface Deployment {
   tags?: readonly string[];
   /** Largest prompt plus output, in tokens, when known. */
   contextWindow?: number;
-  /** What the deployment can do; unknown capabilities are not assumed. */
+  /**
+   * What the deployment can do. A capability set to `false` keeps requests that need it away;
+   * an unknown one is allowed (most configurations do not list capabilities).
+   */
   capabilities?: ModelCapabilities;
+  /**
+   * Price hint for the `cost` and `balanced` strategies, USD per million tokens (0 for local
+   * runtimes). Only for ranking: `@loom/cost` does the accounting.
+   */
+  costPerMillionTokens?: { input: number; output: number };
 }
 
 /** A model alias and the deployments that can serve it, in preference order. */

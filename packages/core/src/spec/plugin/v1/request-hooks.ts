@@ -33,6 +33,8 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** When the request started, epoch milliseconds. */
   readonly startedAt: number;
+  /** When the request's overall deadline passes, epoch milliseconds; undefined when it has none. */
+  readonly deadlineAt?: number;
   /** Deployments still allowed to serve, in preference order. */
   readonly candidates: readonly Deployment[];
   /**

@@ -1,0 +1,48 @@
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import type { RetryBudgetOptions } from './retry-budget.js';
+import type { StrategyName } from './strategies.js';
+
+/** How the default router ranks, retries and protects deployments. Every field is optional. */
+export interface RoutingOptions {
+  /** Ranking strategy; default `priority` (configured order). A request's `priority` overrides it. */
+  strategy?: StrategyName;
+  /** Extra attempts after the first, across all deployments; default 2. */
+  retries?: number;
+  /** First backoff before retrying a deployment that already failed, ms (full jitter); default 128. */
+  initialBackoffMs?: number;
+  /** Longest backoff, ms; default 5 000. */
+  maxBackoffMs?: number;
+  /** Longest Retry-After the router waits for; longer means fail over or answer now; default 60 000. */
+  retryAfterCapMs?: number;
+  /** How long a deployment rests after 401 / 403 / 404 model, ms; default 60 000. */
+  authCooldownMs?: number;
+  /** How long a deployment rests after `insufficient_quota`, ms; default 300 000. */
+  quotaCooldownMs?: number;
+  /** Per-deployment circuit breakers. */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** The retry budget shared by all requests of this router. */
+  retryBudget?: RetryBudgetOptions;
+  /**
+   * When every candidate is unhealthy, try them anyway instead of failing fast (Envoy's panic
+   * threshold, all or nothing); default false.
+   */
+  panicMode?: boolean;
+  /** How often a provider's `doLoad` may be polled, ms; default 1 000. */
+  loadIntervalMs?: number;
+}
+
+/** Routing options with every default filled in. */
+export type ResolvedRoutingOptions = RoutingOptions &
+  Required<Omit<RoutingOptions, 'circuitBreaker' | 'retryBudget'>>;
+
+export const routingDefaults: Required<Omit<RoutingOptions, 'circuitBreaker' | 'retryBudget'>> = {
+  strategy: 'priority',
+  retries: 2,
+  initialBackoffMs: 128,
+  maxBackoffMs: 5_000,
+  retryAfterCapMs: 60_000,
+  authCooldownMs: 60_000,
+  quotaCooldownMs: 300_000,
+  panicMode: false,
+  loadIntervalMs: 1_000,
+};
