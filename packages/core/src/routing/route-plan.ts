@@ -54,10 +54,13 @@ export class SmartPlan implements RoutePlan {
     const failed = this.failed;
     const fresh = this.available(now).find((d) => !failed.has(d.id));
     if (fresh) return fresh;
-    // Otherwise wait (jittered backoff, or the upstream's Retry-After) and try the best one again.
-    const again = this.available(now).find(
-      (d) => d.id !== failure.deployment.id || action.retrySame,
-    );
+    // Otherwise wait (jittered backoff, or the upstream's Retry-After) and try the best one again;
+    // a rate-limited deployment rests until its Retry-After, so it counts as available after it.
+    const again =
+      this.available(now).find((d) => d.id !== failure.deployment.id || action.retrySame) ??
+      (action.retrySame && this.router.state(failure.deployment).breaker.allows(now)
+        ? failure.deployment
+        : undefined);
     if (!again) return undefined;
     const retryAfter = again.id === failure.deployment.id ? (action.waitMs ?? 0) : 0;
     if (retryAfter > this.router.options.retryAfterCapMs) return undefined;

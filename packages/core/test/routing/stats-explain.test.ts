@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createKernel, ProviderCallError } from '../../src/index.js';
+import { fakeProvider } from '../fixtures/fake-provider.js';
+
+const ask = { model: 'chat', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+describe('getProviderStats and explain', () => {
+  it('reports per-deployment outcomes, latency percentiles, circuit state and totals', async () => {
+    const a = fakeProvider('a', {
+      chat: [
+        () =>
+          Promise.reject(
+            new ProviderCallError({ provider: 'a', message: 'boom', upstreamStatus: 502 }),
+          ),
+      ],
+    });
+    const kernel = createKernel({
+      providers: [a, fakeProvider('b')],
+      models: [{ name: 'chat', targets: ['a/m', 'b/m'] }],
+    });
+    for (let i = 0; i < 5; i++) await kernel.chat(ask);
+    const stats = kernel.getProviderStats();
+    const byId = Object.fromEntries(stats.deployments.map((d) => [d.deployment.id, d]));
+    expect(byId['a/m']).toMatchObject({
+      requests: 5,
+      successRate: 0.8,
+      errors: { provider_error: 1 },
+      lastError: { code: 'provider_error', message: expect.stringContaining('502') },
+      circuit: 'closed',
+      inFlight: 0,
+    });
+    expect(byId['a/m']?.latency.p50).toBeGreaterThanOrEqual(0);
+    expect(byId['a/m']?.latency.p99).toBeGreaterThanOrEqual(byId['a/m']?.latency.p50 ?? 0);
+    expect(byId['b/m']).toMatchObject({ requests: 1, successRate: 1 });
+    expect(stats.totals).toEqual({ requests: 6, successRate: 5 / 6, inFlight: 0 });
+  });
+
+  it('explains the ranking and why candidates were dropped, without sending anything', async () => {
+    const a = fakeProvider('a', {
+      chat: [
+        () =>
+          Promise.reject(
+            new ProviderCallError({
+              provider: 'a',
+              message: 'bad key',
+              upstreamStatus: 401,
+              code: 'authentication_failed',
+            }),
+          ),
+      ],
+    });
+    const b = fakeProvider('b');
+    const kernel = createKernel({
+      providers: [a, b, fakeProvider('c')],
+      models: [
+        {
+          name: 'chat',
+          targets: [
+            'a/m',
+            'b/m',
+            { provider: 'c', model: 'm', capabilities: { streaming: false } },
+          ],
+        },
+      ],
+    });
+    await kernel.chat(ask);
+    const calls = a.calls.length + b.calls.length;
+    const explanation = await kernel.explain(ask, { operation: 'stream' });
+    expect(explanation.strategy).toBe('priority');
+    expect(
+      explanation.candidates.map((c) => [
+        c.deployment.id,
+        c.kept,
+        c.rank,
+        c.reason?.split(' (')[0]?.split(' until')[0],
+      ]),
+    ).toEqual([
+      ['c/m', false, undefined, 'does not support streaming'],
+      ['a/m', false, undefined, 'cooling down'],
+      ['b/m', true, 1, undefined],
+    ]);
+    expect(a.calls.length + b.calls.length).toBe(calls);
+  });
+});
