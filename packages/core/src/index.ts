@@ -1,6 +1,10 @@
+export { type CacheEntry, type CacheStore, MemoryCacheStore } from './cache/cache-store.js';
+export { canonicalRequestKey } from './cache/canonical-key.js';
 export * from './errors/index.js';
+export type { CacheOptions, DegradedOptions } from './kernel/chat-features.js';
 export { createKernel } from './kernel/create-kernel.js';
 export { definePlugin } from './kernel/define-plugin.js';
+export type { EmbeddingBatchingOptions } from './kernel/embed-batcher.js';
 export type { DeploymentStats, KernelStats } from './kernel/kernel-stats.js';
 export type {
   CallOptions,

@@ -13,7 +13,9 @@ import type { LoomPluginV1 } from '../spec/plugin/v1/loom-plugin-v1.js';
 import { GenAiTelemetry } from '../telemetry/gen-ai-telemetry.js';
 import { VERSION } from '../version.js';
 import { AlertDispatcher } from './alert-dispatcher.js';
+import { ChatFeatures } from './chat-features.js';
 import { Components } from './components.js';
+import { EmbedBatcher } from './embed-batcher.js';
 import { EventBus } from './event-bus.js';
 import { HealthMonitor } from './health-monitor.js';
 import { HookSet } from './hook-set.js';
@@ -59,6 +61,8 @@ class LoomKernel implements Kernel {
   private readonly health_: HealthMonitor;
   private readonly validateRequests: boolean;
   private readonly timeoutMs: number | undefined;
+  private readonly features: ChatFeatures;
+  private readonly featuresActive: boolean;
 
   constructor(options: KernelOptions) {
     const now = options.now ?? Date.now;
@@ -78,6 +82,15 @@ class LoomKernel implements Kernel {
       options.health?.timeoutMs ?? 5_000,
     );
     this.timeoutMs = options.timeoutMs ?? options.routing?.timeoutMs;
+    const generateId = options.generateId ?? sequentialIds();
+    this.features = new ChatFeatures(
+      options.cache || undefined,
+      options.singleFlight ?? false,
+      options.degraded,
+      now,
+      generateId,
+    );
+    this.featuresActive = this.features.active;
     this.runtime = {
       providers: this.components.providers,
       resolver: new ModelResolver(this.components.providers, options.defaultProvider),
@@ -88,7 +101,8 @@ class LoomKernel implements Kernel {
       stats: this.stats_,
       inFlight: new InFlight(),
       now,
-      generateId: options.generateId ?? sequentialIds(),
+      generateId,
+      batcher: options.embeddingBatching ? new EmbedBatcher(options.embeddingBatching) : undefined,
       timeouts: {
         attemptMs: options.routing?.attemptTimeoutMs,
         firstChunkMs: options.routing?.firstTokenTimeoutMs,
@@ -143,6 +157,11 @@ class LoomKernel implements Kernel {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this.featuresActive) {
+      return this.features.chat(valid, options, () =>
+        runChat(this.runtime, this.scope('chat', valid, options), valid),
+      );
+    }
     return runChat(this.runtime, this.scope('chat', valid, options), valid);
   }
 
@@ -156,6 +175,11 @@ class LoomKernel implements Kernel {
         : request;
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (this.featuresActive) {
+      return this.features.stream(valid, options, () =>
+        runStream(this.runtime, this.scope('stream', valid, options), valid),
+      );
     }
     return runStream(this.runtime, this.scope('stream', valid, options), valid);
   }
@@ -197,7 +221,8 @@ class LoomKernel implements Kernel {
   }
 
   stats(): KernelStats {
-    return this.stats_.snapshot(this.runtime.inFlight.size);
+    const { hits, misses, shared } = this.features;
+    return this.stats_.snapshot(this.runtime.inFlight.size, { hits, misses, shared });
   }
 
   getProviderStats(): ProviderStats {

@@ -24,6 +24,8 @@ export interface KernelStats {
   /** Keyed by deployment id (`provider/model`). */
   deployments: Record<string, DeploymentStats>;
   alerts: { sent: number; deliveryFailures: number };
+  /** Response cache and single-flight. */
+  cache: { hits: number; misses: number; shared: number };
 }
 
 /** Mutable counters behind `kernel.stats()`; owned by one kernel. */
@@ -66,7 +68,7 @@ export class StatsRecorder {
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
   }
 
-  snapshot(inFlight: number): KernelStats {
+  snapshot(inFlight: number, cache: KernelStats['cache']): KernelStats {
     const deployments: Record<string, DeploymentStats> = {};
     for (const [id, stats] of this.deployments)
       deployments[id] = { ...stats, errors: { ...stats.errors } };
@@ -75,6 +77,7 @@ export class StatsRecorder {
       requests: { ...this.requests, inFlight },
       deployments,
       alerts: { ...this.alerts },
+      cache,
     };
   }
 }

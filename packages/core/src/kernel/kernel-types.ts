@@ -18,6 +18,8 @@ import type { ModelInfo } from '../spec/provider/v1/model-info.js';
 import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { Deployment, ModelAlias } from '../spec/routing/deployment.js';
 import type { TelemetryOptions } from '../telemetry/gen-ai-telemetry.js';
+import type { CacheOptions, DegradedOptions } from './chat-features.js';
+import type { EmbeddingBatchingOptions } from './embed-batcher.js';
 import type { KernelStats } from './kernel-stats.js';
 
 /** Options of `createKernel`. Everything is optional: a kernel with nothing configured works. */
@@ -47,6 +49,14 @@ export interface KernelOptions {
   };
   /** A router of your own instead of the default one (`routing` then only sets timeouts). */
   router?: Router;
+  /** Exact-match response cache for chat and streams; off by default. */
+  cache?: CacheOptions | false;
+  /** Identical concurrent chat requests share one upstream call; default false. */
+  singleFlight?: boolean;
+  /** Coalesce concurrent embedding calls to one deployment; off by default. */
+  embeddingBatching?: EmbeddingBatchingOptions | false;
+  /** What to answer when every deployment failed; default `{ mode: 'throw' }`. */
+  degraded?: DegradedOptions;
   /** Validate requests with the exported zod schemas (default true). */
   validateRequests?: boolean;
   /** Overall deadline of a request in milliseconds, covering every attempt; default none. */
@@ -71,6 +81,8 @@ export interface CallOptions {
   requestId?: string;
   /** Overall deadline for this request, overriding the kernel's. */
   timeoutMs?: number;
+  /** `false` skips the response cache for this request (no lookup, no store). */
+  cache?: boolean;
 }
 
 /** A stream whose first chunk has arrived: failover is over and it is committed to a deployment. */
@@ -88,7 +100,17 @@ export interface KernelStream extends AsyncIterable<ChatStreamPart> {
 /** What a chat response carries besides the answer: where it was served. */
 export interface KernelChatResponse extends ChatResponse {
   /** Routing facts of this request. */
-  loom: { requestId: string; deployment: Deployment; attempts: number };
+  loom: {
+    requestId: string;
+    deployment: Deployment;
+    attempts: number;
+    /** Served from the response cache. */
+    cached?: boolean;
+    /** Shared with an identical request already under way (single-flight). */
+    shared?: boolean;
+    /** Every deployment failed and this is the configured degraded answer. */
+    degraded?: boolean;
+  };
 }
 
 /** An entry of `models()`. */

@@ -136,6 +136,7 @@ export class Lifecycle {
     }
     this.setUp = [];
     await attempt('router:close', () => runtime.router.close?.());
+    runtime.batcher?.close(new KernelStoppedError({ phase: 'stopped' }));
     for (const provider of components.providers.values()) {
       if (provider.close) await attempt(`provider:${provider.id}:close`, () => provider.close?.());
     }

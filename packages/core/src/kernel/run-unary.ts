@@ -16,7 +16,13 @@ import type { KernelRuntime } from './runtime.js';
 
 /** How one kind of unary request calls a provider and reads its answer. */
 interface UnaryOperation<Q, R> {
-  call(provider: ProviderV1, request: Q, context: CallContext): PromiseLike<R>;
+  call(
+    provider: ProviderV1,
+    request: Q,
+    context: CallContext,
+    runtime: KernelRuntime,
+    deployment: Deployment,
+  ): PromiseLike<R>;
   succeed(tracker: AttemptTracker, response: R): void;
   filter?(runtime: KernelRuntime, context: KernelRequestContext): void;
 }
@@ -28,7 +34,10 @@ const chatOperation: UnaryOperation<ChatRequest, ChatResponse> = {
 };
 
 const embedOperation: UnaryOperation<EmbedRequest, EmbedResponse> = {
-  call: (provider, request, context) => provider.doEmbed!(request, context),
+  call: (provider, request, context, runtime, deployment) =>
+    runtime.batcher
+      ? runtime.batcher.embed(provider, deployment, request)
+      : provider.doEmbed!(request, context),
   succeed: (tracker, response) => tracker.succeed(response.usage, undefined, response.model),
   filter(runtime, context) {
     const supports = (d: Deployment) =>
@@ -61,7 +70,13 @@ async function runUnary<
       const tracker = new AttemptTracker(runtime, context, deployment, provider);
       try {
         const upstreamRequest = { ...request, model: deployment.model };
-        const pending = operation.call(provider, upstreamRequest, tracker.callContext);
+        const pending = operation.call(
+          provider,
+          upstreamRequest,
+          tracker.callContext,
+          runtime,
+          deployment,
+        );
         const response = await abortable(pending, tracker.scope);
         operation.succeed(tracker, response);
         return { response, deployment };

@@ -2,6 +2,7 @@ import type { ModelResolver } from '../routing/model-resolver.js';
 import type { Router } from '../routing/router.js';
 import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { GenAiTelemetry } from '../telemetry/gen-ai-telemetry.js';
+import type { EmbedBatcher } from './embed-batcher.js';
 import type { EventBus } from './event-bus.js';
 import type { HookSet } from './hook-set.js';
 import type { InFlight } from './in-flight.js';
@@ -20,5 +21,7 @@ export interface KernelRuntime {
   readonly now: () => number;
   readonly generateId: () => string;
   /** Per-attempt time limits, milliseconds; undefined means none. */
+  /** Coalesces embedding calls, when configured. */
+  readonly batcher: EmbedBatcher | undefined;
   readonly timeouts: { attemptMs?: number; firstChunkMs?: number; idleMs?: number };
 }
