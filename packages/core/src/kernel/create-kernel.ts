@@ -102,6 +102,7 @@ class LoomKernel implements Kernel {
       inFlight: new InFlight(),
       now,
       generateId,
+      streamContinuation: options.routing?.streamContinuation ?? false,
       batcher: options.embeddingBatching ? new EmbedBatcher(options.embeddingBatching) : undefined,
       timeouts: {
         attemptMs: options.routing?.attemptTimeoutMs,

@@ -46,6 +46,12 @@ export interface KernelOptions {
     firstTokenTimeoutMs?: number;
     /** Longest silence between chunks of a stream, ms; default none. */
     idleTimeoutMs?: number;
+    /**
+     * When a stream fails after its first chunk, continue the answer on another deployment
+     * (the text so far is sent as an assistant prefix); never while a tool call is in flight.
+     * Default false: the failure is thrown to the consumer.
+     */
+    streamContinuation?: boolean;
   };
   /** A router of your own instead of the default one (`routing` then only sets timeouts). */
   router?: Router;

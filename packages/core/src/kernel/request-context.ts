@@ -1,4 +1,5 @@
 import { AbortScope, type AttemptAbortScope } from '../internal/abort-scope.js';
+import type { RoutePlan } from '../routing/router.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { Operation } from '../spec/plugin/v1/kernel-events.js';
@@ -11,6 +12,8 @@ export class KernelRequestContext extends AbortScope implements RequestContext {
   readonly attempts: AttemptRecord[] = [];
   readonly narrowedBy: string[] = [];
   deadlineAt?: number;
+  /** The router's plan for this request, kept for stream continuation. */
+  plan?: RoutePlan;
   private stateMap?: Map<symbol | string, unknown>;
 
   constructor(

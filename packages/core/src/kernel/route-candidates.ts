@@ -22,6 +22,7 @@ export async function routeCandidates<T>(
     throw new NoHealthyProviderError({ model: context.request.model, reasons: context.narrowedBy });
   }
   const plan = runtime.router.plan(context);
+  context.plan = plan;
   let failure: AttemptFailure | undefined;
   for (;;) {
     const next = plan.next(failure);

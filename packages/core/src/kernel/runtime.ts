@@ -21,6 +21,8 @@ export interface KernelRuntime {
   readonly now: () => number;
   readonly generateId: () => string;
   /** Per-attempt time limits, milliseconds; undefined means none. */
+  /** Continue a stream that failed mid-way on another deployment. */
+  readonly streamContinuation: boolean;
   /** Coalesces embedding calls, when configured. */
   readonly batcher: EmbedBatcher | undefined;
   readonly timeouts: { attemptMs?: number; firstChunkMs?: number; idleMs?: number };
