@@ -31,3 +31,31 @@ export {
   mockToolCall,
 } from './mock-provider/mock-steps.js';
 export { type MetricRecording, recordMetrics } from './record-metrics.js';
+export { countSimulatedTokens } from './upstreams/answer/simulated-tokens.js';
+export { SIMULATE_HEADER } from './upstreams/server/fault-rules.js';
+export type {
+  Fault,
+  FaultRule,
+  RecordedRequest,
+  SimulatedAnswer,
+  SimulatedBehaviour,
+  SimulatedUpstream,
+} from './upstreams/simulated-upstream.js';
+export {
+  OLLAMA_DEFAULT_MODELS,
+  type OllamaServerOptions,
+  type OllamaUpstream,
+  startOllamaServer,
+} from './upstreams/start-ollama-server.js';
+export {
+  OPENAI_DEFAULT_MODELS,
+  type OpenAIServerOptions,
+  startOpenAIServer,
+} from './upstreams/start-openai-server.js';
+export {
+  startVllmServer,
+  VLLM_DEFAULT_MODELS,
+  type VllmLoad,
+  type VllmServerOptions,
+  type VllmUpstream,
+} from './upstreams/start-vllm-server.js';

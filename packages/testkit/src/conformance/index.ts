@@ -8,3 +8,9 @@ export {
 export { providerChecks } from './provider-checks.js';
 export type { ProviderConformanceOptions } from './provider-harness.js';
 export { describeChecks, testAlertSink, testMetricCollector, testProvider } from './test-suites.js';
+export type { ExpectedError } from './upstream/expect-mapped-error.js';
+export type {
+  UpstreamConformanceOptions,
+  UpstreamTimeouts,
+} from './upstream/upstream-harness.js';
+export { type UpstreamWire, wireErrorBody } from './upstream/wire-error-bodies.js';

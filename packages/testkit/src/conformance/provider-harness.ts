@@ -1,5 +1,6 @@
 import type { CallContext, ChatRequest, ChatStreamPart, ProviderV1 } from '@loom/core';
 import { attempt, settleWithin } from './check.js';
+import type { UpstreamConformanceOptions } from './upstream/upstream-harness.js';
 
 /** Options of `providerChecks` and `testProvider`. */
 export interface ProviderConformanceOptions {
@@ -15,6 +16,12 @@ export interface ProviderConformanceOptions {
   failingRequest?: ChatRequest;
   /** Limit for one ordinary call (list, chat, a whole stream, embed); default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * Runs the provider against a simulated upstream (`startOpenAIServer`, `startOllamaServer`,
+   * `startVllmServer`), which adds the error-mapping, timeout, broken-stream, release, listing
+   * and health checks.
+   */
+  upstream?: UpstreamConformanceOptions;
 }
 
 /** The bound for "promptly": abort and release must take effect within this. */
@@ -26,7 +33,7 @@ export function callTimeout(options: ProviderConformanceOptions): number {
 }
 
 /** A small request every provider can answer. */
-export function sampleRequest(options: ProviderConformanceOptions): ChatRequest {
+export function sampleRequest(options: Pick<ProviderConformanceOptions, 'chatModel'>): ChatRequest {
   return {
     model: options.chatModel,
     messages: [

@@ -47,6 +47,26 @@ export interface RecordedRequest {
   aborted: boolean;
   /** The fault applied, if any. */
   fault?: Fault;
+  /** When the request arrived, epoch milliseconds. */
+  receivedAt: number;
+  /**
+   * What a chat route answered, once it started answering normally: the text it sent (the JSON
+   * text of tool-call arguments for a tool call) and the usage it reported in the response
+   * (absent when it reported none, e.g. a stream without `stream_options.include_usage`).
+   */
+  answer?: SimulatedAnswer;
+}
+
+/** What the simulator answered a chat request with. */
+export interface SimulatedAnswer {
+  /** The whole answer text (tool-call arguments for a tool call). */
+  text: string;
+  /** Name of the called tool, when the answer is a tool call. */
+  toolName?: string;
+  /** Finish reason in the wire's own words (`stop`, `length`, `tool_calls`). */
+  finishReason: string;
+  /** The token counts the wire reported, when it reported them. */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 /** How a simulator generates normal answers. */

@@ -1,0 +1,145 @@
+import {
+  chatResponseSchema,
+  chatStreamPartSchema,
+  embedResponseSchema,
+  ModelNotFoundError,
+  modelInfoSchema,
+  ProviderCallError,
+} from '@loom/core';
+import { readFixture, readJsonFixture } from '@loom/testkit/fixtures';
+import { describe, expect, it } from 'vitest';
+import { ChatStreamMapper } from '../../src/chat/chat-stream-mapper.js';
+import { fromOllamaResponse } from '../../src/chat/from-ollama-response.js';
+import { LineSplitter } from '../../src/chat/line-splitter.js';
+import { fromOllamaEmbedResponse } from '../../src/embed/embed.js';
+import { mapHttpError } from '../../src/errors/map-http-error.js';
+import { modelsOf, toModelInfo } from '../../src/models/list-models.js';
+import { ModelState } from '../../src/models/model-state.js';
+
+// The testkit's fixtures of Ollama's documented wire shapes, fed through the mappers as bytes.
+const request = {
+  model: 'llama3.2',
+  messages: [{ role: 'user' as const, content: 'why is the sky blue?' }],
+};
+const redact = (text: string) => text;
+
+async function streamParts(fixture: string) {
+  const splitter = new LineSplitter();
+  const mapper = new ChatStreamMapper(request, 'ollama', redact);
+  const lines = [...splitter.push(Buffer.from(readFixture(fixture))), ...splitter.end()];
+  const parts = lines.flatMap((line) => mapper.push(line));
+  parts.push(await mapper.finish());
+  return parts;
+}
+
+describe('Ollama fixtures through the mappers', () => {
+  it('ollama/chat.json', async () => {
+    const response = await fromOllamaResponse(readJsonFixture('ollama/chat.json'), request, {
+      provider: 'ollama',
+      redact,
+    });
+    expect(chatResponseSchema.safeParse(response).success).toBe(true);
+    expect(response).toMatchObject({
+      message: { content: 'Hello! How are you today?' },
+      finishReason: 'stop',
+      usage: { inputTokens: 26, outputTokens: 298 },
+    });
+  });
+
+  it('ollama/chat-tool-call.json', async () => {
+    const response = await fromOllamaResponse(
+      readJsonFixture('ollama/chat-tool-call.json'),
+      request,
+      { provider: 'ollama', redact },
+    );
+    expect(response.finishReason).toBe('tool_calls');
+    expect(response.message.toolCalls?.[0]).toMatchObject({
+      name: 'get_current_weather',
+      arguments: '{"format":"celsius","location":"Paris, FR"}',
+    });
+  });
+
+  it('ollama/chat-stream.ndjson', async () => {
+    const parts = await streamParts('ollama/chat-stream.ndjson');
+    for (const part of parts) expect(chatStreamPartSchema.safeParse(part).success).toBe(true);
+    expect(parts.map((part) => (part.type === 'text-delta' ? part.delta : part.type))).toEqual([
+      'response-metadata',
+      'The',
+      ' sky',
+      'finish',
+    ]);
+    expect(parts.at(-1)).toMatchObject({
+      finishReason: 'stop',
+      usage: { inputTokens: 26, outputTokens: 282, totalTokens: 308, estimated: false },
+    });
+  });
+
+  it('ollama/chat-stream-error.ndjson', async () => {
+    const error = await streamParts('ollama/chat-stream-error.ndjson').catch(
+      (caught: unknown) => caught,
+    );
+    expect(ProviderCallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'provider_error', isRetryable: true });
+  });
+
+  it('ollama/embed.json', async () => {
+    const response = await fromOllamaEmbedResponse(
+      readJsonFixture('ollama/embed.json'),
+      { model: 'all-minilm', input: ['Why is the sky blue?'] },
+      'ollama',
+    );
+    expect(embedResponseSchema.safeParse(response).success).toBe(true);
+    expect(response.usage).toEqual({
+      inputTokens: 8,
+      outputTokens: 0,
+      totalTokens: 8,
+      estimated: false,
+    });
+  });
+
+  it.each([
+    ['ollama/error-400.json', 400, 'bad_request', false],
+    ['ollama/error-500.json', 500, 'provider_error', true],
+    ['ollama/error-503.json', 503, 'provider_unavailable', true],
+  ])('%s', (fixture, status, code, isRetryable) => {
+    const error = mapHttpError({
+      provider: 'ollama',
+      status,
+      headers: {},
+      body: readFixture(fixture),
+      model: 'llama3.2',
+      url: 'u',
+      redact,
+    });
+    expect(error).toMatchObject({ code, isRetryable, statusCode: status });
+  });
+
+  it('ollama/error-404.json', () => {
+    const error = mapHttpError({
+      provider: 'ollama',
+      status: 404,
+      headers: {},
+      body: readFixture('ollama/error-404.json'),
+      model: 'llama3.3',
+      url: 'u',
+      redact,
+    });
+    expect(ModelNotFoundError.isInstance(error)).toBe(true);
+  });
+
+  it('ollama/tags.json and ollama/ps.json', () => {
+    const tags = modelsOf(readJsonFixture('ollama/tags.json'), '/api/tags', 'ollama');
+    const info = toModelInfo(tags[0] ?? {}, new Map(), undefined);
+    expect(modelInfoSchema.safeParse(info).success).toBe(true);
+    expect(info).toMatchObject({
+      id: 'deepseek-r1:latest',
+      capabilities: { chat: true, reasoning: true },
+      loaded: false,
+    });
+    const running = modelsOf(readJsonFixture('ollama/ps.json'), '/api/ps', 'ollama');
+    const state = new ModelState();
+    state.update(running, Date.parse('2024-06-04T12:00:00-07:00'));
+    expect(state.isLoaded('mistral', Date.parse('2024-06-04T14:00:00-07:00'))).toBe(true);
+    expect(state.isLoaded('mistral', Date.parse('2024-06-04T15:00:00-07:00'))).toBe(false);
+  });
+});

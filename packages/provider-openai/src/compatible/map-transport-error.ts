@@ -1,0 +1,79 @@
+import {
+  ConnectionError,
+  LoomError,
+  ProviderCallError,
+  TimeoutError,
+  type TimeoutPhase,
+} from '@loom/core';
+import type { ErrorScope } from './map-http-error.js';
+import { safeCause, safeText } from './redact.js';
+
+/** What a transport failure is judged against. */
+export interface TransportScope extends ErrorScope {
+  /** The caller's signal: once it fired, its reason is the only answer. */
+  signal: AbortSignal;
+  /** The phase a headers timeout stands for: `attempt` (non-stream) or `first-chunk` (stream). */
+  headersPhase: TimeoutPhase;
+  /** Limit for response headers, milliseconds. */
+  headersTimeoutMs: number;
+  /** Limit for silence between body chunks, milliseconds. */
+  bodyTimeoutMs: number;
+}
+
+// undici and Node codes for a peer that cannot be reached or went away.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * What to throw for a failure of the HTTP exchange itself (no usable status): the caller's abort
+ * reason, a `TimeoutError` for the phase that ran out, or a `ConnectionError`. Loom errors raised
+ * by Loom's own watchdogs pass through unchanged.
+ */
+export function mapTransportError(error: unknown, scope: TransportScope): unknown {
+  if (scope.signal.aborted) return scope.signal.reason;
+  if (LoomError.isInstance(error)) return error;
+  const code = errorCode(error);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new TimeoutError({
+      phase: scope.headersPhase,
+      timeoutMs: scope.headersTimeoutMs,
+      provider: scope.provider,
+    });
+  }
+  if (code === 'UND_ERR_BODY_TIMEOUT') {
+    return new TimeoutError({
+      phase: 'idle',
+      timeoutMs: scope.bodyTimeoutMs,
+      provider: scope.provider,
+    });
+  }
+  const cause = safeCause(error, scope.secrets);
+  if (code !== undefined && CONNECTION_CODES.has(code)) {
+    return new ConnectionError({ provider: scope.provider, url: scope.url, cause });
+  }
+  return new ProviderCallError({
+    provider: scope.provider,
+    message: `the HTTP request failed: ${safeText(cause.message, scope.secrets)}`,
+    url: scope.url,
+    cause,
+  });
+}

@@ -1,0 +1,66 @@
+import type { Dispatcher } from 'undici';
+import { type CompatibleRuntime, errorScope, transportScope } from './compatible-runtime.js';
+import { mapTransportError } from './map-transport-error.js';
+import type { ResponseHeaders } from './retry-after.js';
+import { readFailure } from './send-json.js';
+
+/** An upstream answer read to its end. */
+export interface UpstreamResponse {
+  /** HTTP status. */
+  status: number;
+  /** Response headers. */
+  headers: ResponseHeaders;
+  /** The body as text. */
+  text: string;
+}
+
+/**
+ * The HTTP side of an OpenAI-compatible provider, for the extra operations a provider adds
+ * (vLLM's `/health` and `/metrics`): same pool, headers, timeouts and error mapping.
+ */
+export interface OpenAICompatibleClient {
+  /** Provider id, for errors and reports. */
+  readonly providerId: string;
+  /** Upstream origin, `http://host:port`. */
+  readonly origin: string;
+  /**
+   * `GET` of a path from the origin (`/health`, not under the API prefix). Resolves with any
+   * status; rejects with a `LoomError` when no answer came, or with the abort reason.
+   */
+  get(path: string, options: { signal: AbortSignal }): Promise<UpstreamResponse>;
+  /**
+   * Like `get`, but a non-2xx answer rejects with the `LoomError` the error table prescribes.
+   */
+  getOk(path: string, options: { signal: AbortSignal }): Promise<UpstreamResponse>;
+}
+
+async function send(runtime: CompatibleRuntime, path: string, signal: AbortSignal, ok: boolean) {
+  signal.throwIfAborted();
+  const auth = await runtime.auth();
+  const scope = errorScope(runtime, path, auth);
+  try {
+    const response: Dispatcher.ResponseData = await runtime.client.send({
+      method: 'GET',
+      path,
+      headers: auth.headers,
+      signal,
+    });
+    if (ok && response.statusCode >= 300) {
+      throw await readFailure(runtime, response, scope, signal);
+    }
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, text };
+  } catch (error) {
+    throw mapTransportError(error, transportScope(runtime, scope, signal, 'attempt'));
+  }
+}
+
+/** The client view of a runtime. */
+export function createCompatibleClient(runtime: CompatibleRuntime): OpenAICompatibleClient {
+  return {
+    providerId: runtime.id,
+    origin: runtime.client.origin,
+    get: (path, { signal }) => send(runtime, path, signal, false),
+    getOk: (path, { signal }) => send(runtime, path, signal, true),
+  };
+}

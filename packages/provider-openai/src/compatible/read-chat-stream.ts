@@ -1,0 +1,85 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { type ChatStreamPart, MalformedResponseError } from '@loom/core';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { ChatStreamMapper } from './chat-stream-mapper.js';
+import { mapTransportError, type TransportScope } from './map-transport-error.js';
+import type { StreamWatchdog } from './stream-watchdog.js';
+
+/**
+ * Reads a Server-Sent Events body and yields Loom stream parts as chunks arrive, ending with
+ * exactly one finish part. A body that ends before `[DONE]` was cut and throws; so do error
+ * events, stalls (via the watchdog) and socket failures. Breaking out of the loop destroys the
+ * body, which releases the socket.
+ */
+export async function* readChatStream(
+  body: Readable,
+  mapper: ChatStreamMapper,
+  watchdog: StreamWatchdog,
+  scope: TransportScope,
+): AsyncGenerator<ChatStreamPart, void, undefined> {
+  const events: EventSourceMessage[] = [];
+  let oversized = false;
+  const parser = createParser({
+    onEvent: (event) => events.push(event),
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') oversized = true;
+    },
+  });
+  const parts: ChatStreamPart[] = [];
+  let done = false;
+  let failure: unknown;
+  // Maps queued events; true once `[DONE]` was among them. An error event is kept in `failure`
+  // so the parts before it are still delivered first.
+  const drainEvents = (): boolean => {
+    try {
+      for (const event of events) if (mapper.accept(event.data, event.event, parts)) return true;
+    } catch (error) {
+      failure = error;
+    } finally {
+      events.length = 0;
+    }
+    return false;
+  };
+  // undici's body ignores setEncoding; a decoder keeps characters split across chunks whole.
+  const decoder = new StringDecoder('utf8');
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      // After `[DONE]` the rest of the body is read only so the socket can be reused.
+      if (done) continue;
+      watchdog.onData();
+      parser.feed(decoder.write(chunk));
+      if (oversized) {
+        throw new MalformedResponseError({
+          provider: scope.provider,
+          message: 'a stream event exceeded the parser buffer.',
+        });
+      }
+      if (events.length === 0) continue;
+      watchdog.onEvent();
+      done = drainEvents();
+      if (done) watchdog.onDone();
+      for (const part of parts) yield part;
+      parts.length = 0;
+      if (failure !== undefined) throw failure;
+    }
+    if (!done) {
+      // A last event without its closing blank line still counts.
+      parser.feed(`${decoder.end()}\n\n`);
+      done = drainEvents();
+      for (const part of parts) yield part;
+      if (failure !== undefined) throw failure;
+    }
+  } catch (error) {
+    if (!done) throw mapTransportError(error, scope);
+  } finally {
+    watchdog.stop();
+    if (!body.readableEnded) body.destroy();
+  }
+  if (!done) {
+    throw new MalformedResponseError({
+      provider: scope.provider,
+      message: 'the stream ended without its [DONE] marker: it was cut short.',
+    });
+  }
+}

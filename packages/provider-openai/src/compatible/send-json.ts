@@ -1,0 +1,103 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { type LoomError, MalformedResponseError, redactSecrets } from '@loom/core';
+import type { Dispatcher } from 'undici';
+import type { CallAuth } from './auth-headers.js';
+import { type CompatibleRuntime, errorScope, transportScope } from './compatible-runtime.js';
+import { type ErrorScope, mapHttpError, type UpstreamFailure } from './map-http-error.js';
+import { mapTransportError } from './map-transport-error.js';
+import { safeText } from './redact.js';
+
+/** Largest error body read, in characters: error bodies are small, and the rest is noise. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+async function readLimited(body: Readable): Promise<string> {
+  let text = '';
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    text += decoder.write(chunk);
+    if (text.length > ERROR_BODY_LIMIT) {
+      body.destroy();
+      break;
+    }
+  }
+  return text;
+}
+
+/** Reads a non-2xx answer and maps it; the caller's abort reason wins if it fires meanwhile. */
+export async function readFailure(
+  runtime: CompatibleRuntime,
+  response: Dispatcher.ResponseData,
+  scope: ErrorScope,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const raw = await readLimited(response.body).catch(() => '');
+  if (signal.aborted) return signal.reason;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const fields = runtime.parseErrorBody(parsed);
+  const failure: UpstreamFailure = {
+    status: response.statusCode,
+    headers: response.headers,
+    text: safeText(raw, scope.secrets),
+    error: fields?.message
+      ? { ...fields, message: redactSecrets(fields.message, scope.secrets) }
+      : fields,
+  };
+  const error: LoomError = mapHttpError(failure, scope);
+  return runtime.mapError ? runtime.mapError(error, failure) : error;
+}
+
+/** One JSON call through the runtime. */
+export interface JsonCall {
+  method: 'GET' | 'POST';
+  /** Path under the API base (`/chat/completions`). */
+  path: string;
+  body?: string;
+  signal: AbortSignal;
+  model?: string;
+}
+
+/** Sends a JSON call and parses the answer; every failure is the right `LoomError`. */
+export async function sendJson(
+  runtime: CompatibleRuntime,
+  auth: CallAuth,
+  call: JsonCall,
+): Promise<unknown> {
+  const path = runtime.client.basePath + call.path;
+  let response: Dispatcher.ResponseData;
+  let text: string;
+  try {
+    response = await runtime.client.send({
+      method: call.method,
+      path,
+      headers: auth.headers,
+      signal: call.signal,
+      ...(call.body === undefined ? {} : { body: call.body }),
+    });
+    if (response.statusCode >= 300) {
+      throw await readFailure(
+        runtime,
+        response,
+        errorScope(runtime, path, auth, call.model),
+        call.signal,
+      );
+    }
+    text = await response.body.text();
+  } catch (error) {
+    const scope = errorScope(runtime, path, auth, call.model);
+    throw mapTransportError(error, transportScope(runtime, scope, call.signal, 'attempt'));
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new MalformedResponseError({
+      provider: runtime.id,
+      message: `the answer to ${path} is not JSON: ${safeText(text.slice(0, 200), auth.secrets)}`,
+    });
+  }
+}

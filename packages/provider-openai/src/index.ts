@@ -1,0 +1,9 @@
+export * from './compatible/index.js';
+export { createOpenAI, lmStudio, type OpenAIProvider } from './create-openai.js';
+export {
+  type EnvironmentNames,
+  type OpenAISettings,
+  openAISettingsSchema,
+  type ResolvedOpenAISettings,
+  validateSettings,
+} from './openai-settings.js';
