@@ -227,8 +227,16 @@ class LoomKernel implements Kernel {
   }
 
   getProviderStats(): ProviderStats {
+    const stats = this.runtime.router.stats?.();
+    if (stats) {
+      const counters = this.stats_.snapshot(0, { hits: 0, misses: 0, shared: 0 }).deployments;
+      for (const report of stats.deployments) {
+        const counted = counters[report.deployment.id];
+        if (counted) report.tokens = { input: counted.inputTokens, output: counted.outputTokens };
+      }
+    }
     return (
-      this.runtime.router.stats?.() ?? {
+      stats ?? {
         deployments: [],
         totals: { requests: 0, successRate: 1, inFlight: 0 },
       }

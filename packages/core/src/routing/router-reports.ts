@@ -28,6 +28,10 @@ export interface DeploymentStatsReport {
   cooldownUntil?: number;
   health?: HealthStatus;
   load?: LoadSignal;
+  /** Balanced score among all known deployments (lower is better; 1 is the best possible). */
+  score: number;
+  /** Tokens of successful attempts (filled in by the kernel). */
+  tokens?: { input: number; output: number };
 }
 
 /** `getProviderStats()`: every deployment, plus totals. */

@@ -12,7 +12,7 @@ import {
   type RoutingOptions,
   routingDefaults,
 } from './routing-options.js';
-import { type StrategyName, strategiesFor } from './strategies.js';
+import { balancedScores, type StrategyName, strategiesFor } from './strategies.js';
 
 type ResolvedOptions = ResolvedRoutingOptions;
 
@@ -140,6 +140,10 @@ export class SmartRouter implements Router {
 
   stats(): ProviderStats {
     const now = this.now();
+    const scores = balancedScores(
+      [...this.states.values()].map((state) => state.deployment),
+      (d) => this.state(d),
+    );
     const deployments = [...this.states.values()].map((state) => ({
       deployment: state.deployment,
       requests: state.successes + state.failures,
@@ -153,6 +157,7 @@ export class SmartRouter implements Router {
       cooldownUntil: state.cooldownUntil > now ? state.cooldownUntil : undefined,
       health: this.runtime?.health(state.deployment.providerId)?.status,
       load: state.load,
+      score: Math.round((scores.get(state.deployment) ?? 1) * 1000) / 1000,
     }));
     const requests = deployments.reduce((sum, d) => sum + d.requests, 0);
     const successes = [...this.states.values()].reduce((sum, s) => sum + s.successes, 0);

@@ -109,30 +109,42 @@ const leastBusy: Strategy = (candidates, state) => sortBy(candidates, (d) => bus
  * The balanced score (lower is better): health × (0.5 × latency + 0.3 × price + 0.2 × load), each
  * term relative to the best candidate (1 = best; unknown = 1), health = 1 + 2 × failure rate.
  */
-const balanced: Strategy = (candidates, state) => {
-  const states = candidates.map(state);
+export function balancedScores(
+  candidates: readonly Deployment[],
+  state: (deployment: Deployment) => DeploymentState,
+): Map<Deployment, number> {
   const latencyOf = (s: DeploymentState) => s.latency.value;
   const known = (values: Array<number | undefined>) =>
     values.filter((v): v is number => v !== undefined);
-  const bestLatency = Math.min(...known(states.map(latencyOf)), Number.POSITIVE_INFINITY);
+  const bestLatency = Math.min(
+    ...known(candidates.map((d) => latencyOf(state(d)))),
+    Number.POSITIVE_INFINITY,
+  );
   const bestPrice = Math.min(...known(candidates.map(price)), Number.POSITIVE_INFINITY);
-  const relative = (value: number | undefined, best: number) =>
-    value === undefined || !Number.isFinite(best)
-      ? 1
-      : best === 0
-        ? value === 0
-          ? 1
-          : 2
-        : value / best;
-  return sortBy(candidates, (d) => {
+  const relative = (value: number | undefined, best: number) => {
+    if (value === undefined || !Number.isFinite(best)) return 1;
+    if (best === 0) return value === 0 ? 1 : 2;
+    return value / best;
+  };
+  const scores = new Map<Deployment, number>();
+  for (const d of candidates) {
     const s = state(d);
     const health = 1 + 2 * (1 - s.successRate());
     const load = 1 + busy(s) / 10;
-    return (
+    scores.set(
+      d,
       health *
-      (0.5 * relative(latencyOf(s), bestLatency) + 0.3 * relative(price(d), bestPrice) + 0.2 * load)
+        (0.5 * relative(latencyOf(s), bestLatency) +
+          0.3 * relative(price(d), bestPrice) +
+          0.2 * load),
     );
-  });
+  }
+  return scores;
+}
+
+const balanced: Strategy = (candidates, state) => {
+  const scores = balancedScores(candidates, state);
+  return sortBy(candidates, (d) => scores.get(d) ?? 1);
 };
 
 /** The strategies, bound to one router (round-robin keeps its counters per router). */

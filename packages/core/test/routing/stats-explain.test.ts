@@ -31,7 +31,14 @@ describe('getProviderStats and explain', () => {
     });
     expect(byId['a/m']?.latency.p50).toBeGreaterThanOrEqual(0);
     expect(byId['a/m']?.latency.p99).toBeGreaterThanOrEqual(byId['a/m']?.latency.p50 ?? 0);
-    expect(byId['b/m']).toMatchObject({ requests: 1, successRate: 1 });
+    expect(byId['b/m']).toMatchObject({
+      requests: 1,
+      successRate: 1,
+      tokens: { input: 3, output: 2 },
+    });
+    expect(byId['a/m']?.tokens).toEqual({ input: 12, output: 8 });
+    // The failing deployment scores worse (higher) than the clean one.
+    expect(byId['a/m']!.score).toBeGreaterThan(byId['b/m']!.score);
     expect(stats.totals).toEqual({ requests: 6, successRate: 5 / 6, inFlight: 0 });
   });
 
