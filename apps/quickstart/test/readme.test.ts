@@ -59,6 +59,8 @@ describe('README', () => {
     expect(readme).toContain(
       'npx -y pnpm@12.4.2 install --frozen-lockfile && npx -y pnpm@12.4.2 build && npx -y pnpm@12.4.2 start',
     );
-    expect(readme).toContain('npx -y pnpm@12.4.2 install --frozen-lockfile && npx -y pnpm@12.4.2 test');
+    expect(readme).toContain(
+      'npx -y pnpm@12.4.2 install --frozen-lockfile && npx -y pnpm@12.4.2 test',
+    );
   });
 });
