@@ -69,6 +69,7 @@ export class Components {
     return {
       coreVersion: this.coreVersion,
       registerProvider: (provider) => this.addProvider(provider),
+      providers: this.providers,
       registerCollector: (collector) => this.addCollector(collector),
       registerAlertSink: (sink) => this.addSink(sink),
       addHooks: (hooks) => this.hooks.add(plugin.name, hooks),

@@ -11,6 +11,8 @@ export interface PluginApi {
   readonly coreVersion: string;
   /** Adds a provider. */
   registerProvider(provider: ProviderV1): void;
+  /** Registered providers by id (read-only), e.g. to price a deployment by its provider's type. */
+  readonly providers: ReadonlyMap<string, ProviderV1>;
   /** Adds a metric collector; started with the kernel. */
   registerCollector(collector: MetricCollectorV1): void;
   /** Adds an alert sink. */
