@@ -1,4 +1,4 @@
-import { type CacheStore, MemoryCacheStore } from '../cache/cache-store.js';
+import { type CacheEntry, type CacheStore, MemoryCacheStore } from '../cache/cache-store.js';
 import { canonicalRequestKey } from '../cache/canonical-key.js';
 import { replayAsStream, StreamAssembler } from '../cache/replay-stream.js';
 import { LoomError } from '../errors/loom-error.js';
@@ -79,16 +79,12 @@ export class ChatFeatures {
   ) {
     const key = canonicalRequestKey(request);
     const useCache = this.store !== undefined && options?.cache !== false;
-    if (useCache) {
-      const hit = await this.store!.get(key);
-      if (hit) {
-        this.hits += 1;
-        return {
-          ...hit.response,
-          loom: loomInfo(options?.requestId ?? this.newId(), hit.deployment, { cached: true }),
-        };
-      }
-      this.misses += 1;
+    const hit = useCache ? await this.lookup(key) : undefined;
+    if (hit) {
+      return {
+        ...hit.response,
+        loom: loomInfo(options?.requestId ?? this.newId(), hit.deployment, { cached: true }),
+      };
     }
     const running = this.singleFlight ? this.flights.get(key) : undefined;
     if (running) return this.follow(running, options, run);
@@ -119,14 +115,8 @@ export class ChatFeatures {
   ) {
     const key = canonicalRequestKey(request);
     const useCache = this.store !== undefined && options?.cache !== false;
-    if (useCache) {
-      const hit = await this.store!.get(key);
-      if (hit) {
-        this.hits += 1;
-        return replayed(hit.response, options?.requestId ?? this.newId(), hit.deployment);
-      }
-      this.misses += 1;
-    }
+    const hit = useCache ? await this.lookup(key) : undefined;
+    if (hit) return replayed(hit.response, options?.requestId ?? this.newId(), hit.deployment);
     try {
       const stream = await run();
       return useCache ? this.caching(stream, key) : stream;
@@ -135,6 +125,14 @@ export class ChatFeatures {
       if (fallback) return replayed(fallback, fallback.loom.requestId, DEGRADED_DEPLOYMENT);
       throw error;
     }
+  }
+
+  /** A cache lookup that keeps the hit and miss counters. */
+  private async lookup(key: string): Promise<CacheEntry | undefined> {
+    const hit = await this.store?.get(key);
+    if (hit) this.hits += 1;
+    else this.misses += 1;
+    return hit;
   }
 
   private async follow(

@@ -51,6 +51,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   return new LoomKernel(options);
 }
 
+type EmbedInput = Omit<EmbedRequest, 'input'> & { input: string | string[] };
+
 class LoomKernel implements Kernel {
   readonly events = new EventBus();
   private readonly stats_ = new StatsRecorder();
@@ -146,64 +148,67 @@ class LoomKernel implements Kernel {
     return this.lifecycle.stop(options?.drainTimeoutMs);
   }
 
-  // Not async: on the hot path (kernel running, request valid) this adds no promise of its own.
   chat(request: ChatRequest, options?: CallOptions): Promise<KernelChatResponse> {
-    if (this.lifecycle.state !== 'running')
-      return this.ready().then(() => this.chat(request, options));
-    let valid: ChatRequest;
-    try {
-      valid = this.validateRequests
-        ? (validate(chatRequestSchema, request) as ChatRequest)
-        : request;
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.featuresActive) {
-      return this.features.chat(valid, options, () =>
-        runChat(this.runtime, this.scope('chat', valid, options), valid),
-      );
-    }
-    return runChat(this.runtime, this.scope('chat', valid, options), valid);
+    return this.handle(request, options, this.parseChat, this.runChat);
   }
 
   stream(request: ChatRequest, options?: CallOptions): Promise<KernelStream> {
-    if (this.lifecycle.state !== 'running')
-      return this.ready().then(() => this.stream(request, options));
-    let valid: ChatRequest;
-    try {
-      valid = this.validateRequests
-        ? (validate(chatRequestSchema, request) as ChatRequest)
-        : request;
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.featuresActive) {
-      return this.features.stream(valid, options, () =>
-        runStream(this.runtime, this.scope('stream', valid, options), valid),
-      );
-    }
-    return runStream(this.runtime, this.scope('stream', valid, options), valid);
+    return this.handle(request, options, this.parseChat, this.runStream);
   }
 
-  embed(
-    request: Omit<EmbedRequest, 'input'> & { input: string | string[] },
-    options?: CallOptions,
-  ): Promise<EmbedResponse> {
-    if (this.lifecycle.state !== 'running')
-      return this.ready().then(() => this.embed(request, options));
-    let valid: EmbedRequest;
+  embed(request: EmbedInput, options?: CallOptions): Promise<EmbedResponse> {
+    return this.handle(request, options, this.parseEmbed, this.runEmbed);
+  }
+
+  // Not async, and every function it takes is made once per kernel: on the hot path (kernel
+  // running, request valid) a call allocates no promise or closure of its own here.
+  private handle<I, Q, R>(
+    input: I,
+    options: CallOptions | undefined,
+    parse: (input: I) => Q,
+    run: (valid: Q, options: CallOptions | undefined) => Promise<R>,
+  ): Promise<R> {
+    if (this.lifecycle.state !== 'running') {
+      return this.ready().then(() => this.handle(input, options, parse, run));
+    }
+    let valid: Q;
     try {
-      valid = this.validateRequests
-        ? (validate(embedRequestSchema, request) as EmbedRequest)
-        : {
-            ...request,
-            input: typeof request.input === 'string' ? [request.input] : request.input,
-          };
+      valid = parse(input);
     } catch (error) {
       return Promise.reject(error);
     }
-    return runEmbed(this.runtime, this.scope('embed', valid, options), valid);
+    return run(valid, options);
   }
+
+  private readonly runChat = (valid: ChatRequest, options: CallOptions | undefined) => {
+    if (!this.featuresActive)
+      return runChat(this.runtime, this.scope('chat', valid, options), valid);
+    return this.features.chat(valid, options, () =>
+      runChat(this.runtime, this.scope('chat', valid, options), valid),
+    );
+  };
+
+  private readonly runStream = (valid: ChatRequest, options: CallOptions | undefined) => {
+    if (!this.featuresActive)
+      return runStream(this.runtime, this.scope('stream', valid, options), valid);
+    return this.features.stream(valid, options, () =>
+      runStream(this.runtime, this.scope('stream', valid, options), valid),
+    );
+  };
+
+  private readonly runEmbed = (valid: EmbedRequest, options: CallOptions | undefined) =>
+    runEmbed(this.runtime, this.scope('embed', valid, options), valid);
+
+  private readonly parseChat = (request: ChatRequest): ChatRequest =>
+    this.validateRequests ? (validate(chatRequestSchema, request) as ChatRequest) : request;
+
+  private readonly parseEmbed = (request: EmbedInput): EmbedRequest => {
+    if (this.validateRequests) return validate(embedRequestSchema, request) as EmbedRequest;
+    return {
+      ...request,
+      input: typeof request.input === 'string' ? [request.input] : request.input,
+    };
+  };
 
   async models(options: { signal?: AbortSignal } = {}): Promise<ModelCatalog> {
     if (this.lifecycle.state !== 'running') await this.ready();
