@@ -1,0 +1,94 @@
+import {
+  ConfigError,
+  createKernel,
+  type Kernel,
+  type KernelOptions,
+  type ProviderV1,
+} from '@loom/core';
+import { createOllama } from '@loom/provider-ollama';
+import { createOpenAI } from '@loom/provider-openai';
+import { createVllm } from '@loom/provider-vllm';
+import { ConfigFileError } from './config-error.js';
+import type { LoomConfig, ProviderConfig } from './config-schema.js';
+
+/** Drops undefined entries so provider settings only carry what the config set. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
+
+// Without a configured key, a provider must not fall back to OPENAI_API_KEY / VLLM_API_KEY from
+// the environment: that key could then be sent to whatever host this entry points at.
+const noKey = (): undefined => undefined;
+
+function createProvider(entry: ProviderConfig): ProviderV1 {
+  const timeouts = {
+    connections: entry.connections,
+    keepAliveTimeoutMs: entry.keepAliveTimeoutMs,
+    connectTimeoutMs: entry.connectTimeoutMs,
+    headersTimeoutMs: entry.headersTimeoutMs,
+    bodyTimeoutMs: entry.bodyTimeoutMs,
+  };
+  const common = {
+    id: entry.id,
+    baseURL: entry.baseURL,
+    headers: entry.headers,
+    models: entry.models,
+    ...timeouts,
+  };
+  switch (entry.type) {
+    case 'openai':
+      return createOpenAI(
+        compact({
+          ...common,
+          apiKey: entry.apiKey ?? noKey,
+          organization: entry.organization,
+          project: entry.project,
+          maxTokensField: entry.maxTokensField,
+        }),
+      );
+    case 'vllm':
+      return createVllm(
+        compact({ ...common, apiKey: entry.apiKey ?? noKey, loadCacheMs: entry.loadCacheMs }),
+      );
+    case 'ollama':
+      return createOllama(
+        compact({
+          ...common,
+          coldStartTimeoutMs: entry.coldStartTimeoutMs,
+          keepAlive: entry.keepAlive,
+        }),
+      );
+  }
+}
+
+/**
+ * Assembles the providers and the kernel a config describes. A provider refusing its settings is
+ * reported as a config error at `providers.N`, naming `file`.
+ */
+export function buildKernel(
+  config: LoomConfig,
+  file = 'config',
+  extra: Partial<KernelOptions> = {},
+): Kernel {
+  const providers = config.providers.map((entry, index) => {
+    try {
+      return createProvider(entry);
+    } catch (error) {
+      if (!ConfigError.isInstance(error) && !(error instanceof Error)) throw error;
+      throw new ConfigFileError(file, [{ path: `providers.${index}`, message: error.message }]);
+    }
+  });
+  return createKernel(
+    compact({
+      providers,
+      models: config.models,
+      defaultProvider: config.defaultProvider,
+      routing: config.routing,
+      cache: config.cache,
+      singleFlight: config.singleFlight,
+      health: config.health,
+      drainTimeoutMs: config.server?.drainTimeoutMs,
+      ...extra,
+    }),
+  );
+}

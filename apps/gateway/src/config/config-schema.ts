@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const capabilities = z.strictObject({
+  chat: z.boolean().optional(),
+  streaming: z.boolean().optional(),
+  tools: z.boolean().optional(),
+  vision: z.boolean().optional(),
+  jsonSchema: z.boolean().optional(),
+  embeddings: z.boolean().optional(),
+  reasoning: z.boolean().optional(),
+});
+
+/** One upstream. Settings a type does not use are refused by that provider's own validation. */
+export const providerConfigSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, `_`, `.` or `-` (no `/`)'),
+  type: z.enum(['openai', 'ollama', 'vllm']),
+  baseURL: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  connections: positiveInt.optional(),
+  keepAliveTimeoutMs: positiveInt.optional(),
+  connectTimeoutMs: positiveInt.optional(),
+  headersTimeoutMs: positiveInt.optional(),
+  bodyTimeoutMs: nonNegativeInt.optional(),
+  coldStartTimeoutMs: positiveInt.optional(),
+  keepAlive: z.union([z.string(), z.number()]).optional(),
+  loadCacheMs: nonNegativeInt.optional(),
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+  models: z
+    .record(
+      z.string(),
+      z.strictObject({
+        contextWindow: positiveInt.optional(),
+        maxOutputTokens: positiveInt.optional(),
+        capabilities: capabilities.optional(),
+      }),
+    )
+    .optional(),
+  /** Read by the cost plugin later; accepted now so configs written for it validate. */
+  costPerHourUsd: z.number().nonnegative().optional(),
+});
+
+const targetSchema = z.union([
+  z.string().regex(/^[^/]+\/.+$/, 'a `provider/model` string'),
+  z.strictObject({
+    provider: z.string().min(1),
+    model: z.string().min(1),
+    weight: z.number().positive().optional(),
+    priority: z.number().int().optional(),
+    tags: z.array(z.string()).optional(),
+    contextWindow: positiveInt.optional(),
+    capabilities: capabilities.optional(),
+    costPerMillionTokens: z
+      .strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() })
+      .optional(),
+  }),
+]);
+
+const routingSchema = z.strictObject({
+  strategy: z
+    .enum(['balanced', 'latency', 'cost', 'least-busy', 'weighted', 'round-robin', 'priority'])
+    .optional(),
+  retries: nonNegativeInt.optional(),
+  initialBackoffMs: nonNegativeInt.optional(),
+  maxBackoffMs: nonNegativeInt.optional(),
+  retryAfterCapMs: nonNegativeInt.optional(),
+  authCooldownMs: nonNegativeInt.optional(),
+  quotaCooldownMs: nonNegativeInt.optional(),
+  panicMode: z.boolean().optional(),
+  loadIntervalMs: nonNegativeInt.optional(),
+  timeoutMs: positiveInt.optional(),
+  attemptTimeoutMs: positiveInt.optional(),
+  firstTokenTimeoutMs: positiveInt.optional(),
+  idleTimeoutMs: positiveInt.optional(),
+  streamContinuation: z.boolean().optional(),
+  circuitBreaker: z
+    .strictObject({
+      consecutiveFailures: positiveInt.optional(),
+      failureRatio: z.number().min(0).max(1).optional(),
+      minimumRequests: positiveInt.optional(),
+      windowMs: positiveInt.optional(),
+      openMs: positiveInt.optional(),
+      maxOpenMs: positiveInt.optional(),
+      halfOpenProbes: positiveInt.optional(),
+    })
+    .optional(),
+  retryBudget: z
+    .strictObject({
+      ratio: z.number().min(0).optional(),
+      minRetries: nonNegativeInt.optional(),
+      windowMs: positiveInt.optional(),
+    })
+    .optional(),
+});
+
+/** Keys owned by later work (cost, monitor, storage): accepted as objects, validated there. */
+const passthrough = z.record(z.string(), z.unknown());
+
+/** The gateway configuration file (`loom.yaml` / `loom.json`). */
+export const loomConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    server: z
+      .strictObject({
+        port: z.number().int().min(0).max(65_535).optional(),
+        host: z.string().min(1).optional(),
+        apiKeys: z.array(z.string().min(8, 'at least 8 characters')).optional(),
+        bodyLimitBytes: positiveInt.optional(),
+        drainTimeoutMs: nonNegativeInt.optional(),
+      })
+      .optional(),
+    providers: z.array(providerConfigSchema).min(1),
+    models: z
+      .array(z.strictObject({ name: z.string().min(1), targets: z.array(targetSchema).min(1) }))
+      .optional(),
+    defaultProvider: z.string().optional(),
+    routing: routingSchema.optional(),
+    cache: z
+      .union([
+        z.literal(false),
+        z.strictObject({ ttlMs: positiveInt.optional(), maxEntries: positiveInt.optional() }),
+      ])
+      .optional(),
+    singleFlight: z.boolean().optional(),
+    health: z
+      .strictObject({ intervalMs: nonNegativeInt.optional(), timeoutMs: positiveInt.optional() })
+      .optional(),
+    budgets: z.array(passthrough).optional(),
+    alerts: passthrough.optional(),
+    storage: passthrough.optional(),
+  })
+  .superRefine((config, context) => {
+    const ids = new Set<string>();
+    config.providers.forEach((provider, index) => {
+      if (ids.has(provider.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['providers', index, 'id'],
+          message: `duplicate provider id "${provider.id}"`,
+        });
+      }
+      ids.add(provider.id);
+    });
+    config.models?.forEach((model, index) => {
+      model.targets.forEach((target, position) => {
+        const provider = typeof target === 'string' ? target.split('/', 1)[0] : target.provider;
+        if (provider !== undefined && !ids.has(provider)) {
+          const known = [...ids].join('|');
+          context.addIssue({
+            code: 'custom',
+            path: ['models', index, 'targets', position],
+            message: `unknown provider "${provider}"; expected one of ${known}`,
+          });
+        }
+      });
+    });
+  });
+
+/** A validated configuration. */
+export type LoomConfig = z.infer<typeof loomConfigSchema>;
+/** One validated provider entry. */
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;

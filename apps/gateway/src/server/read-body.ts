@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.js';
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError({
+    status: 413,
+    type: 'invalid_request_error',
+    code: 'request_too_large',
+    param: null,
+    message: `Request body exceeds the gateway's limit of ${limit} bytes.`,
+  });
+}
+
+function readRaw(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  // A declared length over the limit is refused before a byte is read.
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        request.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks, size)));
+    request.once('error', reject);
+  });
+}
+
+/** Reads and parses a JSON body of at most `limit` bytes: 413 above it, 400 for bad JSON. */
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const raw = await readRaw(request, limit);
+  if (raw.length === 0) throw invalidRequest('Request body is empty; send a JSON object.', null);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'parse error';
+    throw invalidRequest(`Request body is not valid JSON: ${detail}.`, null, 'invalid_json');
+  }
+}

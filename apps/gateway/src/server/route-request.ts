@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '../errors/gateway-error.js';
+import { formatModelList } from '../wire/models-list.js';
+import type { ApiKeyChecker } from './api-keys.js';
+import { bearerToken } from './api-keys.js';
+import type { GatewayContext } from './gateway-context.js';
+import { handleChat } from './handle-chat.js';
+import { handleEmbeddings } from './handle-embeddings.js';
+import { readJsonBody } from './read-body.js';
+import { readiness } from './readiness.js';
+import { sendJson } from './send.js';
+
+/** Everything routing needs besides the request itself. */
+export interface RouteOptions extends GatewayContext {
+  keys: ApiKeyChecker;
+  bodyLimitBytes: number;
+}
+
+type Route = { method: 'GET' | 'POST'; auth: boolean; body: boolean; run: Handler };
+type Exchange = { request: IncomingMessage; response: ServerResponse; requestId: string };
+type Handler = (options: RouteOptions, body: unknown, exchange: Exchange) => Promise<void> | void;
+
+const ROUTES: Record<string, Route> = {
+  '/v1/chat/completions': { method: 'POST', auth: true, body: true, run: handleChat },
+  '/v1/embeddings': { method: 'POST', auth: true, body: true, run: handleEmbeddings },
+  '/v1/models': {
+    method: 'GET',
+    auth: true,
+    body: false,
+    run: async (options, _body, { response }) => {
+      const catalog = await options.kernel.models();
+      sendJson(response, 200, formatModelList(catalog, options.nowSeconds()));
+    },
+  },
+  '/healthz': {
+    method: 'GET',
+    auth: false,
+    body: false,
+    run: (_options, _body, { response }) => sendJson(response, 200, { status: 'ok' }),
+  },
+  '/readyz': {
+    method: 'GET',
+    auth: false,
+    body: false,
+    run: (options, _body, { response }) => {
+      const state = readiness(options.kernel);
+      sendJson(response, state.ready ? 200 : 503, state);
+    },
+  },
+};
+
+function notFound(path: string): GatewayError {
+  const message = `Unknown route '${path}'.`;
+  return new GatewayError({
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'unknown_url',
+    message,
+  });
+}
+
+function unauthorized(): GatewayError {
+  return new GatewayError({
+    status: 401,
+    type: 'authentication_error',
+    code: 'invalid_api_key',
+    message: 'Missing or invalid gateway API key; send it as `Authorization: Bearer <key>`.',
+  });
+}
+
+/** Finds the route, checks method and key, reads the body and runs the handler. */
+export async function routeRequest(options: RouteOptions, exchange: Exchange): Promise<void> {
+  const { request, response } = exchange;
+  const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  const route = ROUTES[path];
+  if (!route) throw notFound(path);
+  if (request.method !== route.method) {
+    response.setHeader('allow', route.method);
+    throw new GatewayError({
+      status: 405,
+      type: 'invalid_request_error',
+      code: 'method_not_allowed',
+      message: `${request.method} is not allowed on '${path}'; use ${route.method}.`,
+    });
+  }
+  if (route.auth && options.keys.enabled) {
+    if (!options.keys.verify(bearerToken(request.headers.authorization))) throw unauthorized();
+  }
+  const body = route.body ? await readJsonBody(request, options.bodyLimitBytes) : undefined;
+  await route.run(options, body, exchange);
+}

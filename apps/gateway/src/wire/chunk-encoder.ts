@@ -1,0 +1,105 @@
+import type { ChatStreamPart, Usage } from '@loom/core';
+import type { OpenAIErrorBody } from '../errors/to-openai-error.js';
+import { type OpenAIFinishReason, toOpenAIFinishReason } from './finish-reason.js';
+import { toOpenAIUsage } from './usage.js';
+
+interface Delta {
+  role?: 'assistant';
+  content?: string;
+  tool_calls?: Array<{
+    index: number;
+    id?: string;
+    type?: 'function';
+    function: { name?: string; arguments?: string };
+  }>;
+}
+
+/**
+ * Turns Loom stream parts into OpenAI `chat.completion.chunk` SSE frames. One encoder per
+ * response: it remembers whether the role was sent, the last usage and the finish reason.
+ */
+export class ChunkEncoder {
+  private roleSent = false;
+  private usage?: Usage;
+
+  constructor(
+    private readonly meta: { id: string; model: string; created: number; includeUsage: boolean },
+  ) {}
+
+  /** The frames for one part (often one, none for metadata and usage). */
+  encode(part: ChatStreamPart): string {
+    switch (part.type) {
+      case 'text-delta':
+        return this.delta({ content: part.delta });
+      case 'tool-call-delta':
+        return this.delta({ tool_calls: [toolCallDelta(part)] });
+      case 'usage':
+        this.usage = part.usage;
+        return '';
+      case 'finish':
+        if (part.usage) this.usage = part.usage;
+        return this.finish(toOpenAIFinishReason(part.finishReason));
+      default:
+        // Reasoning deltas and response metadata have no place in OpenAI's chunk shape.
+        return '';
+    }
+  }
+
+  /** The closing frames: the usage chunk when asked for, then `[DONE]`. */
+  end(): string {
+    const usage =
+      this.meta.includeUsage && this.usage
+        ? frame({ ...this.base(), choices: [], usage: toOpenAIUsage(this.usage) })
+        : '';
+    return `${usage}data: [DONE]\n\n`;
+  }
+
+  /** An in-band error frame; the stream then ends without `[DONE]`. */
+  error(body: OpenAIErrorBody): string {
+    return frame(body);
+  }
+
+  private delta(delta: Delta): string {
+    if (!this.roleSent) {
+      this.roleSent = true;
+      delta = { role: 'assistant', ...delta };
+    }
+    return this.chunk(delta, null);
+  }
+
+  private finish(reason: OpenAIFinishReason): string {
+    // A stream that finishes with nothing said still owes the client its role.
+    const opening = this.roleSent ? '' : this.delta({ content: '' });
+    return opening + this.chunk({}, reason);
+  }
+
+  private chunk(delta: Delta, finishReason: OpenAIFinishReason | null): string {
+    const usage = this.meta.includeUsage ? { usage: null } : {};
+    return frame({
+      ...this.base(),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...usage,
+    });
+  }
+
+  private base() {
+    const { id, created, model } = this.meta;
+    return { id, object: 'chat.completion.chunk', created, model };
+  }
+}
+
+function toolCallDelta(part: Extract<ChatStreamPart, { type: 'tool-call-delta' }>) {
+  const start = part.id !== undefined;
+  return {
+    index: part.index,
+    ...(start ? { id: part.id, type: 'function' as const } : {}),
+    function: {
+      ...(part.name === undefined ? {} : { name: part.name }),
+      arguments: part.argumentsDelta ?? '',
+    },
+  };
+}
+
+function frame(value: unknown): string {
+  return `data: ${JSON.stringify(value)}\n\n`;
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildKernel } from '../src/config/build-kernel.js';
+import { ConfigFileError } from '../src/config/config-error.js';
+import { configJsonSchema } from '../src/config/json-schema.js';
+import { loadConfig, validateConfig } from '../src/config/load-config.js';
+
+const minimal = { providers: [{ id: 'local', type: 'ollama', baseURL: 'http://127.0.0.1:11434' }] };
+
+/** A `${NAME}` reference, built so it is plainly not a mistaken template literal. */
+const env = (name: string) => `\${${name}}`;
+
+function errorOf(run: () => unknown): ConfigFileError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigFileError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigFileError');
+}
+
+describe('config', () => {
+  it('names the file, the dotted path and what was expected', () => {
+    const raw = { providers: [minimal.providers[0], { id: 'x', type: 'olama' }] };
+    const error = errorOf(() => validateConfig(raw, 'loom.yaml', {}));
+    expect(error.message).toContain(
+      'loom.yaml: providers.1.type: expected one of openai|ollama|vllm, got "olama"',
+    );
+  });
+
+  it('reports unknown keys and wrong types', () => {
+    const raw = {
+      ...minimal,
+      server: { port: 'eighty', colour: 'blue' },
+    };
+    const lines = errorOf(() => validateConfig(raw, 'loom.json', {})).message.split('\n');
+    expect(lines).toContain('loom.json: server.port: expected number, got "eighty"');
+    expect(lines).toContain('loom.json: server: unknown key "colour"');
+  });
+
+  it('reports targets naming an unknown provider', () => {
+    const raw = { ...minimal, models: [{ name: 'chat', targets: ['nowhere/model'] }] };
+    expect(errorOf(() => validateConfig(raw, 'loom.json', {})).message).toBe(
+      'loom.json: models.0.targets.0: unknown provider "nowhere"; expected one of local',
+    );
+  });
+
+  it('resolves environment references and names a missing one with its path, not its value', () => {
+    const raw = {
+      server: { apiKeys: [env('LOOM_KEY')] },
+      providers: [
+        {
+          id: 'openai',
+          type: 'openai',
+          apiKey: env('OPENAI_KEY'),
+          baseURL: env('BASE:-http://127.0.0.1:9/v1'),
+        },
+      ],
+    };
+    const config = validateConfig(raw, 'loom.yaml', {
+      LOOM_KEY: 'gateway-key-123',
+      OPENAI_KEY: 'sk-secret-value-1',
+    });
+    expect(config.server?.apiKeys).toEqual(['gateway-key-123']);
+    expect(config.providers[0]?.apiKey).toBe('sk-secret-value-1');
+    expect(config.providers[0]?.baseURL).toBe('http://127.0.0.1:9/v1');
+    const error = errorOf(() => validateConfig(raw, 'loom.yaml', { LOOM_KEY: 'gateway-key-123' }));
+    expect(error.message).toBe(
+      'loom.yaml: providers.0.apiKey: environment variable OPENAI_KEY is not set',
+    );
+  });
+
+  it('loads YAML from a file and reports a missing file by name', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'loom-config-'));
+    const file = join(directory, 'loom.yaml');
+    await writeFile(
+      file,
+      'providers:\n  - { id: gpu, type: vllm, baseURL: http://127.0.0.1:8000 }\nrouting: { strategy: balanced, retries: 2 }\n',
+    );
+    const config = await loadConfig(file, {});
+    expect(config.routing?.strategy).toBe('balanced');
+    await expect(loadConfig(join(directory, 'absent.yaml'), {})).rejects.toThrow(
+      'absent.yaml: file not found',
+    );
+  });
+
+  it('reports a provider refusing its settings at providers.N', () => {
+    const config = validateConfig(
+      { providers: [{ id: 'bad', type: 'openai', baseURL: 'ftp://host' }] },
+      'loom.yaml',
+      {},
+    );
+    const error = errorOf(() => buildKernel(config, 'loom.yaml'));
+    expect(error.message).toMatch(/^loom\.yaml: providers\.0: .*baseURL/);
+  });
+
+  it('exports a JSON Schema for editors', () => {
+    const schema = configJsonSchema();
+    expect(schema).toMatchObject({ type: 'object', required: ['providers'] });
+    expect(JSON.stringify(schema)).toContain('"openai"');
+  });
+});
