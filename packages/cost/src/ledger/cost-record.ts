@@ -1,0 +1,94 @@
+import type { JSONValue } from '@loom/core';
+import type { Micros } from '../money/micros.js';
+
+/** What one attempt that consumed tokens cost. Amounts are integer micro-dollars. */
+export interface CostRecord {
+  /** Unique id; stores ignore a second record with the same id (replays are idempotent). */
+  id: string;
+  /** When the attempt ended, epoch milliseconds. */
+  time: number;
+  /** Kernel request id. */
+  requestId: string;
+  /** Attempt number within the request, from 1. */
+  attempt: number;
+  /** Provider id. */
+  provider: string;
+  /** Upstream model id. */
+  model: string;
+  /** Prompt tokens, cached ones included. */
+  inputTokens: number;
+  /** Generated tokens, reasoning included. */
+  outputTokens: number;
+  /** Part of the prompt served from cache. */
+  cachedInputTokens: number;
+  /** Part of the output spent on reasoning. */
+  reasoningTokens: number;
+  /** Cost, integer micro-dollars (0 when `unpriced`). */
+  costMicros: Micros;
+  /** Some count was estimated rather than reported by the upstream. */
+  estimated: boolean;
+  /** No price was known: `costMicros` is 0 because the price is missing, not because it was free. */
+  unpriced: boolean;
+  /** Chat (and streams) or embeddings. */
+  type: 'chat' | 'embedding';
+  /** Session from the request's metadata. */
+  sessionId?: string;
+  /** End user from the request's metadata. */
+  user?: string;
+  /** Tags from the request's metadata. */
+  tags?: Record<string, string>;
+  /** Anything else worth keeping (failed attempt's error code, ...). */
+  metadata?: Record<string, JSONValue>;
+}
+
+/** What a ledger can group by; `tag` groups by each `key=value`, `tag:team` by one tag's value. */
+export type LedgerGroupBy =
+  | 'provider'
+  | 'model'
+  | 'session'
+  | 'user'
+  | 'tag'
+  | 'day'
+  | `tag:${string}`;
+
+/** A time range and grouping to sum over. Days are UTC calendar days. */
+export interface LedgerQuery {
+  /** Inclusive start, epoch milliseconds; default the beginning. */
+  from?: number;
+  /** Exclusive end, epoch milliseconds; default forever. */
+  to?: number;
+  /** Grouping; default everything in one group named `total`. */
+  groupBy?: LedgerGroupBy;
+}
+
+/** Sums of one group. */
+export interface LedgerGroup {
+  /** Group value (`openai`, `2026-01-31`, `team=search`); `(none)` when the field was empty. */
+  key: string;
+  /** Records in the group. */
+  records: number;
+  /** Total cost, micro-dollars. */
+  costMicros: Micros;
+  /** Token sums. */
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+  /** Records whose counts were estimated. */
+  estimated: number;
+  /** Records without a price. */
+  unpriced: number;
+}
+
+/** A place cost records are kept. One small interface for memory, SQLite and PostgreSQL. */
+export interface LedgerStore {
+  /** Appends records; a record whose id is already stored is ignored. */
+  append(records: readonly CostRecord[]): Promise<void>;
+  /** Sums records in the range, by group, sorted by key. */
+  query(query?: LedgerQuery): Promise<LedgerGroup[]>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
+
+/** Label of records whose grouping field is empty. */
+export const NO_GROUP = '(none)';

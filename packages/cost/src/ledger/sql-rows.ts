@@ -1,0 +1,78 @@
+import type { CostRecord, LedgerGroup } from './cost-record.js';
+import { NO_GROUP } from './cost-record.js';
+
+/** Column order used by every SQL store's inserts. */
+export const COLUMNS = [
+  'id',
+  'time',
+  'request_id',
+  'attempt',
+  'provider',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'reasoning_tokens',
+  'cost_micros',
+  'estimated',
+  'unpriced',
+  'type',
+  'session_id',
+  'user_id',
+  'tags',
+  'metadata',
+] as const;
+
+/** A record as SQL parameters in `COLUMNS` order (booleans as 0/1, objects as JSON text). */
+export function recordToRow(record: CostRecord): Array<string | number | null> {
+  return [
+    record.id,
+    record.time,
+    record.requestId,
+    record.attempt,
+    record.provider,
+    record.model,
+    record.inputTokens,
+    record.outputTokens,
+    record.cachedInputTokens,
+    record.reasoningTokens,
+    record.costMicros,
+    record.estimated ? 1 : 0,
+    record.unpriced ? 1 : 0,
+    record.type,
+    record.sessionId ?? null,
+    record.user ?? null,
+    record.tags ? JSON.stringify(record.tags) : null,
+    record.metadata ? JSON.stringify(record.metadata) : null,
+  ];
+}
+
+/** The aggregate columns every SQL store selects, aliased for `rowToGroup`. */
+export const AGGREGATES = `COUNT(*) AS records, SUM(cost_micros) AS cost_micros,
+  SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
+  SUM(cached_input_tokens) AS cached_input_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
+  SUM(estimated) AS estimated, SUM(unpriced) AS unpriced`;
+
+/** A result row as a group; drivers may return sums as strings (PostgreSQL numeric). */
+export function rowToGroup(row: Record<string, unknown>): LedgerGroup {
+  const number = (name: string) => Number(row[name] ?? 0);
+  return {
+    key: row.group_key === null || row.group_key === undefined ? NO_GROUP : String(row.group_key),
+    records: number('records'),
+    costMicros: number('cost_micros'),
+    inputTokens: number('input_tokens'),
+    outputTokens: number('output_tokens'),
+    cachedInputTokens: number('cached_input_tokens'),
+    reasoningTokens: number('reasoning_tokens'),
+    estimated: number('estimated'),
+    unpriced: number('unpriced'),
+  };
+}
+
+/** Checks a tag key before it goes into SQL text (it is used as a JSON path). */
+export function safeTagKey(key: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(key)) {
+    throw new RangeError(`Tag key '${key}' may only contain letters, digits, '_', '.' and '-'`);
+  }
+  return key;
+}

@@ -1,0 +1,173 @@
+import {
+  ConfigError,
+  definePlugin,
+  type KernelEvents,
+  type LoomPluginV1,
+  type PluginApi,
+  type RequestContext,
+  type Usage,
+} from '@loom/core';
+import { parseBudgets } from '../budgets/budget-config.js';
+import { MemoryBudgetCounterStore } from '../budgets/budget-counter-store.js';
+import { BudgetManager } from '../budgets/budget-manager.js';
+import { type BudgetStatus, readBudgetStatus } from '../budgets/budget-status.js';
+import { BudgetThresholds } from '../budgets/budget-thresholds.js';
+import { conservativeInputTokens, typicalInputTokens } from '../budgets/estimate-tokens.js';
+import { BatchedLedger } from '../ledger/batched-ledger.js';
+import { MemoryLedger } from '../ledger/memory-ledger.js';
+import { createGenAiPricesCatalog } from '../pricing/catalog.js';
+import { DeploymentPricer } from '../pricing/deployment-pricer.js';
+import { LocalRuntimeMeter } from '../pricing/local-runtime-meter.js';
+import { createPriceBook, type PriceBook } from '../pricing/price-book.js';
+import { type CostReport, type CostReportQuery, costReport } from '../report/cost-report.js';
+import type { CostPluginOptions } from './cost-plugin-options.js';
+import { meterStream } from './meter-stream.js';
+import { recordAttempt } from './record-attempt.js';
+import { meteredUsage, type RequestCosts } from './request-costs.js';
+
+/** The cost plugin, with its ledger and reports. */
+export interface CostPlugin extends LoomPluginV1 {
+  /** Prices per provider and model. */
+  readonly priceBook: PriceBook;
+  /** The batched ledger writer; undefined until the kernel started the plugin. */
+  readonly ledger: BatchedLedger | undefined;
+  /** Flushes pending records and reports on a time range. */
+  report(query?: CostReportQuery): Promise<CostReport>;
+  /** Spent, reserved and remaining per budget counter in its current window. */
+  budgetStatus(): Promise<BudgetStatus[]>;
+}
+
+/**
+ * Cost tracking, budgets and ledgers as a kernel plugin. Every attempt that consumed tokens
+ * becomes a `CostRecord` (failed but billed attempts too); budgets admit requests by reserving
+ * their worst case and reconcile once when the request ends.
+ */
+export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
+  const budgets = parseBudgets(options.budgets ?? []);
+  const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+  if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens <= 0) {
+    throw new ConfigError({
+      path: 'defaultMaxTokens',
+      message: `expected a positive integer, got ${defaultMaxTokens}`,
+    });
+  }
+  const priceBook = createPriceBook(options.pricing, options.catalog ?? createGenAiPricesCatalog());
+  const store = options.ledger ?? new MemoryLedger();
+  const requests = new Map<string, RequestCosts>();
+  let ledger: BatchedLedger | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let status: () => Promise<BudgetStatus[]> = async () => [];
+
+  const setup = (api: PluginApi) => {
+    const now = options.now ?? (() => api.now());
+    const writer = new BatchedLedger(store, {
+      ...options.batching,
+      onError: (error) => {
+        options.batching?.onError?.(error);
+        api.emit('listener:error', { event: '@loom/cost ledger', error });
+      },
+    });
+    ledger = writer;
+    const pricer = new DeploymentPricer(
+      priceBook,
+      (id) => api.providers.get(id)?.type,
+      new LocalRuntimeMeter(options.pricing?.localIdleCapMs),
+      options.pricing?.localIdleCapMs ?? 300_000,
+    );
+    const counters = options.budgetStore ?? new MemoryBudgetCounterStore(now);
+    const manager = new BudgetManager({
+      budgets,
+      store: counters,
+      pricer,
+      now,
+      unpricedModels: options.unpricedModels ?? 'refuse',
+      thresholds: new BudgetThresholds({
+        alert: (alert) => api.alert(alert),
+        threshold: (event) => api.emit('budget:threshold', event),
+        now,
+      }),
+      onExceeded: (details) => api.emit('budget:exceeded', { ...details, timestamp: now() }),
+    });
+
+    status = () => readBudgetStatus(budgets, counters, manager.seenScopes, now());
+
+    const onAttempt = (event: KernelEvents['attempt:end'] | KernelEvents['attempt:error']) => {
+      const state = requests.get(event.requestId);
+      const meter = state?.meters.get(event.deployment.id);
+      let usage: Usage | undefined = event.usage;
+      if (!usage && state && meter && (meter.outputCharacters > 0 || meter.usage))
+        usage = meteredUsage(state, meter);
+      if (state && meter) state.meters.delete(event.deployment.id);
+      if (!usage || usage.inputTokens + usage.outputTokens <= 0) return;
+      const record = recordAttempt({ event, usage, pricer, context: state?.context, time: now() });
+      state?.costs.push({ deployment: event.deployment, costMicros: record.costMicros });
+      writer.write(record);
+    };
+    api.events.on('attempt:end', onAttempt);
+    api.events.on('attempt:error', onAttempt);
+    unsubscribe = () => {
+      api.events.off('attempt:end', onAttempt);
+      api.events.off('attempt:error', onAttempt);
+    };
+
+    const finish = async (context: RequestContext) => {
+      const state = requests.get(context.requestId);
+      requests.delete(context.requestId);
+      if (state?.admission) await manager.settle(state.admission, state.costs);
+    };
+
+    api.addHooks({
+      async beforeRequest(context) {
+        const state: RequestCosts = {
+          context,
+          inputEstimate: typicalInputTokens(context.request),
+          costs: [],
+          meters: new Map(),
+        };
+        requests.set(context.requestId, state);
+        const outputTokens =
+          'input' in context.request ? 0 : (context.request.maxTokens ?? defaultMaxTokens);
+        const inputTokens = conservativeInputTokens(context.request);
+        const admission = await manager.admit(context, { inputTokens, outputTokens });
+        if (admission) state.admission = admission;
+      },
+      afterResponse: (context) => finish(context),
+      onError: (context) => finish(context),
+      wrapStream(context, stream, deployment) {
+        const state = requests.get(context.requestId);
+        if (!state) return stream;
+        const meter = { outputCharacters: 0 };
+        state.meters.set(deployment.id, meter);
+        const admission = state.admission;
+        if (!admission?.holds.some((hold) => hold.budget.action === 'block'))
+          return meterStream(stream, meter, () => {});
+        return meterStream(stream, meter, () => {
+          const cost = pricer.worstCase(deployment, meteredUsage(state, meter)).costMicros;
+          return manager.extend(admission, deployment, cost);
+        });
+      },
+    });
+  };
+
+  const plugin = definePlugin({
+    name: '@loom/cost',
+    version: '0.1.0',
+    coreVersion: '^0.1.0',
+    setup,
+    async teardown() {
+      unsubscribe?.();
+      await ledger?.close();
+    },
+  });
+  return Object.assign(plugin, {
+    priceBook,
+    get ledger() {
+      return ledger;
+    },
+    budgetStatus: () => status(),
+    async report(query?: CostReportQuery) {
+      await ledger?.flush();
+      return costReport(store, query);
+    },
+  });
+}

@@ -1,0 +1,98 @@
+import { LoomError } from '@loom/core';
+import { mockError, mockStream } from '@loom/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ask, type Harness, startHarness } from './helpers.js';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.kernel.stop();
+  harness = undefined;
+});
+
+describe('costPlugin tracking', () => {
+  it('records every chat attempt with its catalog cost and request metadata', async () => {
+    harness = await startHarness();
+    const metadata = { sessionId: 's1', user: 'ann', tags: { team: 'search' } };
+    await harness.kernel.chat(ask('one two three four', { metadata }));
+    const report = await harness.plugin.report({ groupBy: 'tag:team' });
+    // Mock usage counts words: the echo has 4 input and 4 output tokens at $0.15 / $0.60 per M.
+    const expected = Math.ceil((4 * 150_000 + 4 * 600_000) / 1_000_000);
+    expect(report).toMatchObject({ records: 1, totalMicros: expected, estimated: 0, unpriced: 0 });
+    expect(report.groups).toEqual([
+      expect.objectContaining({ key: 'search', costMicros: expected }),
+    ]);
+    expect((await harness.plugin.report({ groupBy: 'session' })).groups[0]?.key).toBe('s1');
+  });
+
+  it('records embeddings and local runtimes (free) with their type', async () => {
+    harness = await startHarness();
+    await harness.kernel.embed({ model: 'openai/text-embedding-3-small', input: ['a b c'] });
+    await harness.kernel.chat({ ...ask('hi'), model: 'local/llama3' });
+    const report = await harness.plugin.report({ groupBy: 'provider' });
+    expect(report.groups.map((group) => [group.key, group.records])).toEqual([
+      ['local', 1],
+      ['openai', 1],
+    ]);
+    expect(report.groups[0]?.costMicros).toBe(0);
+    expect(report.groups[1]?.costMicros).toBeGreaterThan(0);
+  });
+
+  it('meters a stream without a usage chunk: it still costs more than 0, flagged estimated', async () => {
+    harness = await startHarness();
+    harness.openai.enqueue(
+      mockStream(['some ', 'streamed ', 'words', { type: 'finish', finishReason: 'stop' }]),
+    );
+    const stream = await harness.kernel.stream(ask('tell me'));
+    for await (const _part of stream) {
+      // drain
+    }
+    const report = await harness.plugin.report();
+    expect(report).toMatchObject({ records: 1, estimated: 1 });
+    expect(report.totalMicros).toBeGreaterThan(0);
+  });
+
+  it('charges a cancelled stream for its input plus what was streamed', async () => {
+    harness = await startHarness();
+    harness.openai.enqueue(
+      mockStream(['a '.repeat(50), 'b '.repeat(50), 'c '.repeat(50)], { chunkDelayMs: 20 }),
+    );
+    const stream = await harness.kernel.stream(ask('go'));
+    for await (const part of stream) {
+      if (part.type === 'text-delta') break;
+    }
+    const report = await harness.plugin.report();
+    expect(report.records).toBe(1);
+    expect(report.estimated).toBe(1);
+    expect(report.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('counts a billed failed attempt', async () => {
+    harness = await startHarness();
+    harness.openai.enqueue(
+      mockStream(['partial ', 'answer '], {
+        failAfter: {
+          chunks: 2,
+          error: () => new LoomError({ code: 'connection_error', message: 'reset' }),
+        },
+      }),
+    );
+    const stream = await harness.kernel.stream(ask('go'));
+    await expect(async () => {
+      for await (const _part of stream) {
+        // drain
+      }
+    }).rejects.toThrow();
+    const report = await harness.plugin.report();
+    expect(report.records).toBe(1);
+    expect(report.totalMicros).toBeGreaterThan(0);
+  });
+
+  it('writes no record for an attempt that consumed nothing', async () => {
+    harness = await startHarness();
+    harness.openai.enqueue(
+      mockError(new LoomError({ code: 'invalid_request', message: 'bad', statusCode: 400 })),
+    );
+    await expect(harness.kernel.chat(ask('x'))).rejects.toThrow();
+    expect((await harness.plugin.report()).records).toBe(0);
+  });
+});

@@ -1,0 +1,25 @@
+import { costReport, costReportToCsv, costReportToMarkdown, MemoryLedger } from '@loom/cost';
+import { describe, expect, it } from 'vitest';
+import { makeRecord } from './ledger-conformance.js';
+
+describe('costReport', () => {
+  it('totals a range and groups it, with CSV and Markdown exports', async () => {
+    const ledger = new MemoryLedger();
+    await ledger.append([
+      makeRecord({ id: 'a', costMicros: 1_500_000, tags: { team: 'a,b' } }),
+      makeRecord({ id: 'b', costMicros: 0, unpriced: true, model: 'mystery' }),
+      makeRecord({ id: 'c', costMicros: 5, estimated: true, time: Date.UTC(2030, 0, 1) }),
+    ]);
+    const report = await costReport(ledger, { to: Date.UTC(2029, 0, 1), groupBy: 'model' });
+    expect(report).toMatchObject({ totalMicros: 1_500_000, records: 2, unpriced: 1, estimated: 0 });
+    expect(report.groups.map((group) => group.key)).toEqual(['gpt-4o-mini', 'mystery']);
+    const csv = costReportToCsv(await costReport(ledger, { groupBy: 'tag:team' }));
+    expect(csv.split('\n')[0]).toBe(
+      'key,records,costMicros,inputTokens,outputTokens,cachedInputTokens,reasoningTokens,estimated,unpriced',
+    );
+    expect(csv).toContain('"a,b",1,1500000');
+    const markdown = costReportToMarkdown(report);
+    expect(markdown).toContain('Total $1.500000 over 2 records (0 estimated, 1 unpriced).');
+    expect(markdown).toContain('| mystery | 1 | $0.000000 |');
+  });
+});

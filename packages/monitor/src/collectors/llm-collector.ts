@@ -1,0 +1,213 @@
+import type {
+  CollectorContext,
+  Deployment,
+  KernelEvents,
+  Metric,
+  MetricAttributes,
+  MetricCollectorV1,
+  Operation,
+} from '@loom/core';
+import * as names from './metric-names.js';
+import { subscribe, type Unsubscribe } from './subscribe.js';
+
+/** Options of `createLlmCollector`. */
+export interface LlmCollectorOptions {
+  /** Collector name; default `llm`. */
+  name?: string;
+}
+
+/** A `MetricCollectorV1` that turns kernel request events into GenAI metrics. */
+export interface LlmCollector extends MetricCollectorV1 {
+  /**
+   * Counts a cache lookup from a kernel response: a hit when `response.loom.cached` is true.
+   * Cache hits never reach a provider, so the kernel emits no request events for them.
+   */
+  observeResponse(response: { loom?: { cached?: boolean } }): void;
+}
+
+/** `gen_ai.operation.name` for a kernel operation. */
+function operationName(operation: Operation): string {
+  return operation === 'embed' ? 'embeddings' : 'chat';
+}
+
+function deploymentAttributes(operation: Operation, deployment: Deployment): MetricAttributes {
+  return {
+    [names.ATTR.operation]: operationName(operation),
+    [names.ATTR.provider]: deployment.providerId,
+    [names.ATTR.requestModel]: deployment.model,
+  };
+}
+
+// Requests still running, to tell a fallback (another deployment served) from a retry.
+const MAX_TRACKED = 10_000;
+
+/**
+ * Request rate, latency, time to first chunk, tokens and tokens/s, errors by class, retries,
+ * fallbacks and circuit changes, per provider and model, from the kernel's events.
+ */
+export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollector {
+  let context: CollectorContext | undefined;
+  let unsubscribe: Unsubscribe | undefined;
+  const firstDeployment = new Map<string, string>();
+  const emit = (metrics: Metric[]) => context?.emit(metrics);
+  const metric = (
+    name: string,
+    kind: Metric['kind'],
+    value: number,
+    unit: string,
+    attributes: MetricAttributes,
+    timestamp: number,
+  ): Metric => ({ name, kind, value, unit, attributes, timestamp });
+
+  const onAttemptStart = (event: KernelEvents['attempt:start']) => {
+    if (event.attempt === 1 && firstDeployment.size < MAX_TRACKED) {
+      firstDeployment.set(event.requestId, event.deployment.id);
+    }
+  };
+  const onAttemptEnd = (event: KernelEvents['attempt:end']) => {
+    const attributes = deploymentAttributes(event.operation, event.deployment);
+    const at = event.timestamp;
+    const metrics = [
+      metric(names.OPERATION_DURATION, 'histogram', event.durationMs / 1_000, 's', attributes, at),
+    ];
+    if (event.timeToFirstChunkMs !== undefined) {
+      metrics.push(
+        metric(
+          names.TIME_TO_FIRST_CHUNK,
+          'histogram',
+          event.timeToFirstChunkMs / 1_000,
+          's',
+          attributes,
+          at,
+        ),
+      );
+    }
+    const usage = event.usage;
+    if (usage) {
+      for (const [type, count] of [
+        ['input', usage.inputTokens],
+        ['output', usage.outputTokens],
+      ] as const) {
+        metrics.push(
+          metric(
+            names.TOKEN_USAGE,
+            'histogram',
+            count,
+            '{token}',
+            { ...attributes, [names.ATTR.tokenType]: type },
+            at,
+          ),
+        );
+      }
+      const generatingMs = event.durationMs - (event.timeToFirstChunkMs ?? 0);
+      if (usage.outputTokens > 0 && generatingMs > 0) {
+        metrics.push(
+          metric(
+            names.OUTPUT_TOKENS_PER_SECOND,
+            'histogram',
+            usage.outputTokens / (generatingMs / 1_000),
+            '{token}/s',
+            attributes,
+            at,
+          ),
+        );
+      }
+    }
+    emit(metrics);
+  };
+  const onAttemptError = (event: KernelEvents['attempt:error']) => {
+    const attributes = {
+      ...deploymentAttributes(event.operation, event.deployment),
+      [names.ATTR.errorType]: event.error.code,
+    };
+    emit([
+      metric(
+        names.OPERATION_DURATION,
+        'histogram',
+        event.durationMs / 1_000,
+        's',
+        attributes,
+        event.timestamp,
+      ),
+      metric(names.ERRORS, 'counter', 1, '{error}', attributes, event.timestamp),
+    ]);
+  };
+  const onRequestEnd = (event: KernelEvents['request:end']) => {
+    const first = firstDeployment.get(event.requestId);
+    firstDeployment.delete(event.requestId);
+    const attributes: MetricAttributes = event.deployment
+      ? {
+          ...deploymentAttributes(event.operation, event.deployment),
+          [names.ATTR.outcome]: event.outcome,
+        }
+      : {
+          [names.ATTR.operation]: operationName(event.operation),
+          [names.ATTR.outcome]: event.outcome,
+        };
+    if (event.error) attributes[names.ATTR.errorType] = event.error.code;
+    const metrics = [
+      metric(names.REQUESTS, 'counter', 1, '{request}', attributes, event.timestamp),
+    ];
+    if (event.attempts > 1) {
+      metrics.push(
+        metric(
+          names.RETRIES,
+          'counter',
+          event.attempts - 1,
+          '{attempt}',
+          attributes,
+          event.timestamp,
+        ),
+      );
+    }
+    if (event.deployment && first !== undefined && first !== event.deployment.id) {
+      metrics.push(metric(names.FALLBACKS, 'counter', 1, '{request}', attributes, event.timestamp));
+    }
+    emit(metrics);
+  };
+  const onCircuit = (state: string) => (event: KernelEvents['circuit:open']) => {
+    const attributes = {
+      [names.ATTR.provider]: event.deployment.providerId,
+      [names.ATTR.requestModel]: event.deployment.model,
+      [names.ATTR.circuitState]: state,
+    };
+    emit([metric(names.CIRCUIT_CHANGES, 'counter', 1, '{change}', attributes, event.timestamp)]);
+  };
+
+  return {
+    specificationVersion: 'v1',
+    name: options.name ?? 'llm',
+    start(collectorContext) {
+      context = collectorContext;
+      unsubscribe = subscribe(collectorContext.events, {
+        'attempt:start': onAttemptStart,
+        'attempt:end': onAttemptEnd,
+        'attempt:error': onAttemptError,
+        'request:end': onRequestEnd,
+        'circuit:open': onCircuit('open'),
+        'circuit:half-open': onCircuit('half-open'),
+        'circuit:close': onCircuit('closed'),
+      });
+    },
+    stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      context = undefined;
+      firstDeployment.clear();
+    },
+    observeResponse(response) {
+      if (!context) return;
+      const result = response.loom?.cached === true ? 'hit' : 'miss';
+      emit([
+        metric(
+          names.CACHE_LOOKUPS,
+          'counter',
+          1,
+          '{lookup}',
+          { [names.ATTR.cacheResult]: result },
+          context.now(),
+        ),
+      ]);
+    },
+  };
+}

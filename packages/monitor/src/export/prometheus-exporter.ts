@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metric } from '@loom/core';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  ATTR,
+  OPERATION_DURATION,
+  TIME_TO_FIRST_CHUNK,
+  TOKEN_USAGE,
+} from '../collectors/metric-names.js';
+import { prometheusLabel, prometheusName } from './prometheus-names.js';
+
+/** Seconds: 0.01 doubling to 81.92, as the GenAI conventions advise. */
+const DURATION_BUCKETS = Array.from({ length: 14 }, (_, index) => 0.01 * 2 ** index);
+/** Tokens: 1, 4, 16, ... 67108864. */
+const TOKEN_BUCKETS = Array.from({ length: 14 }, (_, index) => 4 ** index);
+
+const GEN_AI_LABELS = [
+  ATTR.operation,
+  ATTR.provider,
+  ATTR.requestModel,
+  ATTR.errorType,
+  'gen_ai.response.model',
+  'server.address',
+  'server.port',
+];
+// Labels a metric may carry later than its first point (an error after successes).
+const KNOWN_LABELS: Record<string, readonly string[]> = {
+  [OPERATION_DURATION]: GEN_AI_LABELS,
+  [TIME_TO_FIRST_CHUNK]: GEN_AI_LABELS,
+  [TOKEN_USAGE]: [...GEN_AI_LABELS, ATTR.tokenType],
+};
+
+type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
+
+interface Exported {
+  metric: PromMetric;
+  kind: Metric['kind'];
+  labels: ReadonlySet<string>;
+}
+
+/** Options of `createPrometheusExporter`. */
+export interface PrometheusExporterOptions {
+  /** A registry to add to; default a new one (never the global default registry). */
+  registry?: Registry;
+  /** Most metric names exported; later names are dropped and counted. Default 1 000. */
+  maxMetrics?: number;
+}
+
+/**
+ * Mirrors Loom metrics into prom-client metrics with Prometheus names
+ * (`gen_ai_client_operation_duration_seconds`) and serves the text format.
+ */
+export class PrometheusExporter {
+  readonly registry: Registry;
+  private readonly exported = new Map<string, Exported>();
+  private readonly maxMetrics: number;
+  /** Points not exported: over `maxMetrics`, or a label the metric was not declared with. */
+  dropped = 0;
+
+  constructor(options: PrometheusExporterOptions = {}) {
+    this.registry = options.registry ?? new Registry();
+    this.maxMetrics = options.maxMetrics ?? 1_000;
+  }
+
+  /** Records one Loom metric. Never throws. */
+  record(metric: Metric): void {
+    const exported = this.exported.get(metric.name) ?? this.create(metric);
+    if (!exported || exported.kind !== metric.kind) {
+      this.dropped++;
+      return;
+    }
+    const labels: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(metric.attributes ?? {})) {
+      if (!exported.labels.has(name)) {
+        this.dropped++;
+        return;
+      }
+      labels[prometheusLabel(name)] = typeof value === 'boolean' ? String(value) : value;
+    }
+    if (exported.metric instanceof Counter) exported.metric.inc(labels, Math.max(metric.value, 0));
+    else if (exported.metric instanceof Gauge) exported.metric.set(labels, metric.value);
+    else exported.metric.observe(labels, metric.value);
+  }
+
+  /** Records many metrics. */
+  recordAll(metrics: readonly Metric[]): void {
+    for (const metric of metrics) this.record(metric);
+  }
+
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** A `node:http` request handler that answers every request with the exposition. */
+  handler(): (request: IncomingMessage, response: ServerResponse) => void {
+    return (_request, response) => {
+      this.render().then(
+        (text) => response.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        () =>
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
+      );
+    };
+  }
+
+  private create(metric: Metric): Exported | undefined {
+    if (this.exported.size >= this.maxMetrics) return undefined;
+    const labels = new Set([
+      ...(KNOWN_LABELS[metric.name] ?? []),
+      ...Object.keys(metric.attributes ?? {}),
+    ]);
+    const configuration = {
+      name: prometheusName(metric.name, metric.unit, metric.kind),
+      help: `${metric.name}${metric.unit ? ` (${metric.unit})` : ''}`,
+      labelNames: [...labels].map(prometheusLabel),
+      registers: [this.registry],
+    };
+    if (this.registry.getSingleMetric(configuration.name)) return undefined;
+    let created: PromMetric;
+    if (metric.kind === 'counter') created = new Counter(configuration);
+    else if (metric.kind === 'gauge') created = new Gauge(configuration);
+    else {
+      const buckets =
+        metric.unit === 's'
+          ? DURATION_BUCKETS
+          : metric.unit === '{token}'
+            ? TOKEN_BUCKETS
+            : undefined;
+      created = new Histogram(buckets ? { ...configuration, buckets } : configuration);
+    }
+    const exported = { metric: created, kind: metric.kind, labels };
+    this.exported.set(metric.name, exported);
+    return exported;
+  }
+}
+
+/** Creates a Prometheus exporter. */
+export function createPrometheusExporter(options?: PrometheusExporterOptions): PrometheusExporter {
+  return new PrometheusExporter(options);
+}
