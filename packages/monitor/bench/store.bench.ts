@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metric } from '@loom/core';
-import { createMetricStore } from '../dist/index.js';
+import { createMetricStore } from '@loom/monitor';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = resolve(here, '../../../bench/results/monitor-store.json');
