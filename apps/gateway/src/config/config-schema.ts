@@ -1,16 +1,9 @@
+import { modelCapabilitiesSchema } from '@loom/core';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
-const capabilities = z.strictObject({
-  chat: z.boolean().optional(),
-  streaming: z.boolean().optional(),
-  tools: z.boolean().optional(),
-  vision: z.boolean().optional(),
-  jsonSchema: z.boolean().optional(),
-  embeddings: z.boolean().optional(),
-  reasoning: z.boolean().optional(),
-});
+const capabilities = modelCapabilitiesSchema;
 
 /** One upstream. Settings a type does not use are refused by that provider's own validation. */
 export const providerConfigSchema = z.strictObject({

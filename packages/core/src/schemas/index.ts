@@ -18,6 +18,7 @@ export {
   finishReasonSchema,
   healthReportSchema,
   metricSchema,
+  modelCapabilitiesSchema,
   modelInfoSchema,
   usageSchema,
 } from './response-schemas.js';

@@ -70,20 +70,23 @@ export const embedResponseSchema = z.strictObject({
   usage: usageSchema,
 });
 
+/** Validates `ModelCapabilities` (shared by provider settings and gateway config). */
+export const modelCapabilitiesSchema = z.strictObject({
+  chat: z.boolean().optional(),
+  streaming: z.boolean().optional(),
+  tools: z.boolean().optional(),
+  vision: z.boolean().optional(),
+  jsonSchema: z.boolean().optional(),
+  embeddings: z.boolean().optional(),
+  reasoning: z.boolean().optional(),
+});
+
 /** Validates `ModelInfo`. */
 export const modelInfoSchema = z.strictObject({
   id: z.string().min(1),
   contextWindow: count.optional(),
   maxOutputTokens: count.optional(),
-  capabilities: z.strictObject({
-    chat: z.boolean().optional(),
-    streaming: z.boolean().optional(),
-    tools: z.boolean().optional(),
-    vision: z.boolean().optional(),
-    jsonSchema: z.boolean().optional(),
-    embeddings: z.boolean().optional(),
-    reasoning: z.boolean().optional(),
-  }),
+  capabilities: modelCapabilitiesSchema,
   ownedBy: z.string().optional(),
   loaded: z.boolean().optional(),
 });

@@ -1,19 +1,11 @@
-import { ConfigError, redactSecrets } from '@loom/core';
+import { ConfigError, modelCapabilitiesSchema, redactSecrets } from '@loom/core';
 import { z } from 'zod';
 import { DEFAULT_OLLAMA_URL, normalizeOllamaHost } from './normalize-host.js';
 import type { OllamaSettings, ResolvedOllamaSettings } from './ollama-settings.js';
 import { KEEP_ALIVE_PATTERN } from './parse-duration.js';
 
 const milliseconds = z.number().int('must be whole milliseconds').positive('must be above 0');
-const capabilities = z.strictObject({
-  chat: z.boolean().optional(),
-  streaming: z.boolean().optional(),
-  tools: z.boolean().optional(),
-  vision: z.boolean().optional(),
-  jsonSchema: z.boolean().optional(),
-  embeddings: z.boolean().optional(),
-  reasoning: z.boolean().optional(),
-});
+const capabilities = modelCapabilitiesSchema;
 
 const settingsSchema = z.strictObject({
   id: z.string().trim().min(1, 'must be a non-empty string').default('ollama'),
