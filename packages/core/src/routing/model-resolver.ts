@@ -80,6 +80,8 @@ export class ModelResolver {
     const cached = this.direct.get(model);
     if (cached) return cached;
     const deployments = this.resolveDirect(model);
+    // Callers choose these names: bound the cache so arbitrary model strings cannot grow it.
+    if (this.direct.size >= 1_024) this.direct.clear();
     this.direct.set(model, deployments);
     return deployments;
   }
