@@ -9,6 +9,10 @@ export {
 } from './budgets/budget-counter-store.js';
 export type { BudgetStatus } from './budgets/budget-status.js';
 export { type BudgetWindow, type WindowSpan, windowAt } from './budgets/calendar-window.js';
+export {
+  openSqliteBudgetCounterStore,
+  type SqliteBudgetCounterStoreOptions,
+} from './budgets/sqlite-budget-counter-store.js';
 export { BatchedLedger, type BatchedLedgerOptions } from './ledger/batched-ledger.js';
 export {
   type CostRecord,
@@ -48,3 +52,4 @@ export {
   costReportToCsv,
   costReportToMarkdown,
 } from './report/cost-report.js';
+export { type CostSummary, costSummary } from './report/cost-summary.js';

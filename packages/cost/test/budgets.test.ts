@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LoomError } from '@loom/core';
 import { mockReply, mockStream } from '@loom/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteBudgetCounterStore } from '../src/index.js';
 import { ask, type Harness, startHarness } from './helpers.js';
 
 let harness: Harness | undefined;
@@ -22,15 +26,33 @@ async function settled<T>(promises: Array<Promise<T>>) {
   return { admitted, errors };
 }
 
+const sqliteFiles: string[] = [];
+afterEach(() => {
+  for (const file of sqliteFiles.splice(0))
+    rmSync(file.replace(/\/[^/]*$/, ''), { recursive: true, force: true });
+});
+
+async function counterStore(kind: 'memory' | 'sqlite') {
+  if (kind === 'memory') return undefined;
+  const path = join(mkdtempSync(join(tmpdir(), 'loom-counters-')), 'budget.db');
+  sqliteFiles.push(path);
+  return openSqliteBudgetCounterStore({ path });
+}
+
 describe('budgets', () => {
   it.each([
-    [20, 5],
-    [200, 10],
-  ])(
-    'admits at most what fits when %i requests arrive at once (room for %i); the rest get 429',
-    async (total, fits) => {
+    [20, 5, 'memory'],
+    [200, 10, 'memory'],
+    [200, 10, 'sqlite'],
+  ] as const)(
+    'admits at most what fits when %i requests arrive at once (room for %i, %s counters); the rest get 429',
+    async (total, fits, kind) => {
+      const budgetStore = await counterStore(kind);
       harness = await startHarness(
-        { budgets: [{ name: 'daily', limitUsd: (fits * WORST + 100) / 1e6, action: 'block' }] },
+        {
+          budgets: [{ name: 'daily', limitUsd: (fits * WORST + 100) / 1e6, action: 'block' }],
+          ...(budgetStore ? { budgetStore } : {}),
+        },
         { fallback: mockReply('ok', { delayMs: 30 }) },
       );
       const { kernel } = harness;
@@ -175,5 +197,32 @@ describe('budgets', () => {
     harness.clock.now = Date.parse('2026-03-08T05:00:00Z');
     for (let index = 0; index < 4; index += 1) await harness.kernel.chat(ask('one two three four'));
     expect(thresholds()).toHaveLength(5);
+  });
+});
+
+describe('SQLite budget counters', () => {
+  it('keep spend across a restart, and refuse atomically what would pass the limit', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'loom-counters-')), 'budget.db');
+    sqliteFiles.push(path);
+    const first = await openSqliteBudgetCounterStore({ path });
+    const expiresAt = Date.now() + 60_000;
+    expect(
+      first.reserve([{ key: 'daily|global|d1', amountMicros: 600, limitMicros: 1_000, expiresAt }]),
+    ).toEqual({
+      admitted: true,
+    });
+    first.settle([{ key: 'daily|global|d1', reservedMicros: 600, actualMicros: 250, expiresAt }]);
+    first.close();
+    const reopened = await openSqliteBudgetCounterStore({ path });
+    expect(reopened.read('daily|global|d1')).toEqual({ spentMicros: 250, reservedMicros: 0 });
+    // All or nothing: the second counter is full, so the first is not charged either.
+    reopened.reserve([{ key: 'other', amountMicros: 100, limitMicros: 100, expiresAt }]);
+    const refused = reopened.reserve([
+      { key: 'daily|global|d1', amountMicros: 100, limitMicros: 1_000, expiresAt },
+      { key: 'other', amountMicros: 1, limitMicros: 100, expiresAt },
+    ]);
+    expect(refused).toMatchObject({ admitted: false, key: 'other', limitMicros: 100 });
+    expect(reopened.read('daily|global|d1')).toEqual({ spentMicros: 250, reservedMicros: 0 });
+    reopened.close();
   });
 });

@@ -23,3 +23,25 @@ describe('costReport', () => {
     expect(markdown).toContain('| mystery | 1 | $0.000000 |');
   });
 });
+
+describe('getCostSummary', () => {
+  it('gives total, daily, tokens, by provider and by model, and what each budget has left', async () => {
+    const { ask, startHarness } = await import('./helpers.js');
+    const harness = await startHarness({
+      budgets: [{ name: 'daily', limitUsd: 1, action: 'alert' }],
+    });
+    await harness.kernel.chat(ask('hello there'));
+    await harness.kernel.chat(ask('and again'));
+    const summary = await harness.plugin.getCostSummary();
+    await harness.kernel.stop();
+    expect(summary.records).toBe(2);
+    expect(summary.totalMicros).toBeGreaterThan(0);
+    expect(summary.tokens.input).toBeGreaterThan(0);
+    expect(summary.byProvider.map((group) => group.key)).toEqual(['openai']);
+    expect(summary.byModel.map((group) => group.key)).toEqual(['gpt-4o-mini']);
+    expect(summary.daily.map((group) => group.key)).toEqual(['2026-01-15']);
+    expect(summary.budgets).toEqual([
+      expect.objectContaining({ budget: 'daily', spentMicros: summary.totalMicros }),
+    ]);
+  });
+});

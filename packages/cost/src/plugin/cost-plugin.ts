@@ -20,6 +20,7 @@ import { DeploymentPricer } from '../pricing/deployment-pricer.js';
 import { LocalRuntimeMeter } from '../pricing/local-runtime-meter.js';
 import { createPriceBook, type PriceBook } from '../pricing/price-book.js';
 import { type CostReport, type CostReportQuery, costReport } from '../report/cost-report.js';
+import { type CostSummary, costSummary } from '../report/cost-summary.js';
 import type { CostPluginOptions } from './cost-plugin-options.js';
 import { meterStream } from './meter-stream.js';
 import { recordAttempt } from './record-attempt.js';
@@ -35,6 +36,8 @@ export interface CostPlugin extends LoomPluginV1 {
   report(query?: CostReportQuery): Promise<CostReport>;
   /** Spent, reserved and remaining per budget counter in its current window. */
   budgetStatus(): Promise<BudgetStatus[]>;
+  /** Total, daily, tokens, by provider and model, and budgets for a time range. */
+  getCostSummary(range?: { from?: number; to?: number }): Promise<CostSummary>;
 }
 
 /**
@@ -168,6 +171,10 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     async report(query?: CostReportQuery) {
       await ledger?.flush();
       return costReport(store, query);
+    },
+    async getCostSummary(range?: { from?: number; to?: number }) {
+      await ledger?.flush();
+      return costSummary((query) => costReport(store, query), status, range);
     },
   });
 }
