@@ -41,17 +41,29 @@ function merge(into: Map<string, LedgerGroup>, from: Map<string, LedgerGroup>): 
   }
 }
 
+/** Groupings rolled up from the first record on: what reports and summaries ask for. */
+export const DEFAULT_ROLLUPS: ReadonlyArray<LedgerGroupBy | undefined> = [
+  undefined,
+  'provider',
+  'model',
+  'day',
+];
+
 /**
- * An in-memory ledger. Records are kept in hourly buckets; a grouping is rolled up per bucket the
- * first time it is queried and kept up to date on every append after that, so repeated summaries
- * over millions of records only merge a few sums per hour (partial hours at the range's edges are
- * scanned).
+ * An in-memory ledger. Records are kept in hourly buckets with per-bucket sums (rollups) kept up
+ * to date on every append, so a summary over millions of records only merges a few sums per hour
+ * (partial hours at the range's edges are scanned). The usual groupings are rolled up from the
+ * start; any other is built on its first query and maintained from then on.
  */
 export class MemoryLedger implements LedgerStore {
   private readonly buckets = new Map<number, CostRecord[]>();
   private readonly ids = new Set<string>();
   private readonly rollups = new Map<string, Rollup>();
   private count = 0;
+
+  constructor(rollups: ReadonlyArray<LedgerGroupBy | undefined> = DEFAULT_ROLLUPS) {
+    for (const groupBy of rollups) this.rollupFor(groupBy);
+  }
 
   /** Number of stored records. */
   get size(): number {
