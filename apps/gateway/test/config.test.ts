@@ -41,6 +41,24 @@ describe('config', () => {
     expect(lines).toContain('loom.json: server: unknown key "colour"');
   });
 
+  it('refuses a base URL on a link-local address unless the provider allows it', () => {
+    for (const baseURL of ['http://169.254.169.254/latest', 'http://[fe80::1]:8000']) {
+      const raw = { providers: [{ id: 'meta', type: 'openai', baseURL }] };
+      expect(errorOf(() => validateConfig(raw, 'loom.yaml', {})).message).toContain(
+        'loom.yaml: providers.0.baseURL: points at a link-local address',
+      );
+    }
+    const allowed = {
+      providers: [
+        { id: 'box', type: 'vllm', baseURL: 'http://169.254.10.2:8000', allowLinkLocal: true },
+      ],
+    };
+    expect(validateConfig(allowed, 'loom.yaml', {}).providers[0]?.baseURL).toBe(
+      'http://169.254.10.2:8000',
+    );
+    expect(validateConfig(minimal, 'loom.yaml', {}).providers).toHaveLength(1);
+  });
+
   it('reports targets naming an unknown provider', () => {
     const raw = { ...minimal, models: [{ name: 'chat', targets: ['nowhere/model'] }] };
     expect(errorOf(() => validateConfig(raw, 'loom.json', {})).message).toBe(

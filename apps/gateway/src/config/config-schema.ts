@@ -1,5 +1,6 @@
 import { modelCapabilitiesSchema } from '@loom/core';
 import { z } from 'zod';
+import { isLinkLocalURL } from './link-local.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -35,6 +36,8 @@ export const providerConfigSchema = z.strictObject({
     .optional(),
   /** Read by the cost plugin later; accepted now so configs written for it validate. */
   costPerHourUsd: z.number().nonnegative().optional(),
+  /** Allow a link-local `baseURL` (169.254.x.x, fe80::); refused otherwise. */
+  allowLinkLocal: z.boolean().optional(),
 });
 
 const targetSchema = z.union([
@@ -137,6 +140,14 @@ export const loomConfigSchema = z
         });
       }
       ids.add(provider.id);
+      if (provider.baseURL && isLinkLocalURL(provider.baseURL) && !provider.allowLinkLocal) {
+        context.addIssue({
+          code: 'custom',
+          path: ['providers', index, 'baseURL'],
+          message:
+            'points at a link-local address (cloud metadata lives there); set allowLinkLocal: true on this provider if that is really meant',
+        });
+      }
     });
     config.models?.forEach((model, index) => {
       model.targets.forEach((target, position) => {
