@@ -1,8 +1,15 @@
 import type { Pool, PoolClient } from 'pg';
-import type { CostRecord, LedgerGroupBy, LedgerQuery, LedgerStore } from './cost-record.js';
+import type { CostRecord, LedgerQuery, LedgerStore } from './cost-record.js';
 import { loadOptional } from './load-optional.js';
 import { MIGRATIONS } from './postgres-migrations.js';
-import { AGGREGATES, COLUMNS, recordToRow, rowToGroup, safeTagKey } from './sql-rows.js';
+import {
+  AGGREGATES,
+  COLUMNS,
+  type GroupDialect,
+  groupExpression,
+  recordToRow,
+  rowToGroup,
+} from './sql-rows.js';
 
 /** Options of `openPostgresLedger`. */
 export interface PostgresLedgerOptions {
@@ -20,31 +27,11 @@ export interface PostgresLedgerOptions {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function groupExpression(groupBy: LedgerGroupBy | undefined): { select: string; from: string } {
-  switch (groupBy) {
-    case undefined:
-      return { select: `'total'`, from: '' };
-    case 'provider':
-    case 'model':
-      return { select: groupBy, from: '' };
-    case 'session':
-      return { select: 'session_id', from: '' };
-    case 'user':
-      return { select: 'user_id', from: '' };
-    case 'day':
-      return {
-        select: `to_char(to_timestamp(time / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
-        from: '',
-      };
-    case 'tag':
-      return {
-        select: `tag.key || '=' || tag.value`,
-        from: 'LEFT JOIN LATERAL jsonb_each_text(tags) AS tag ON true',
-      };
-    default:
-      return { select: `tags ->> '${safeTagKey(groupBy.slice(4))}'`, from: '' };
-  }
-}
+const DIALECT: GroupDialect = {
+  day: `to_char(to_timestamp(time / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  tagJoin: 'LEFT JOIN LATERAL jsonb_each_text(tags) AS tag ON true',
+  tagValue: (key) => `tags ->> '${key}'`,
+};
 
 async function migrate(
   client: PoolClient,
@@ -124,7 +111,7 @@ export async function openPostgresLedger(options: PostgresLedgerOptions): Promis
       }
     },
     async query(query: LedgerQuery = {}) {
-      const group = groupExpression(query.groupBy);
+      const group = groupExpression(query.groupBy, DIALECT);
       const result = await activePool.query(
         `SELECT ${group.select} AS group_key, ${AGGREGATES} FROM ${table('records')} ${group.from}
          WHERE time >= $1 AND time < $2 GROUP BY group_key`,

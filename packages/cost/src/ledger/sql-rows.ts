@@ -1,4 +1,4 @@
-import type { CostRecord, LedgerGroup } from './cost-record.js';
+import type { CostRecord, LedgerGroup, LedgerGroupBy } from './cost-record.js';
 import { NO_GROUP } from './cost-record.js';
 
 /** Column order used by every SQL store's inserts. */
@@ -75,4 +75,35 @@ export function safeTagKey(key: string): string {
     throw new RangeError(`Tag key '${key}' may only contain letters, digits, '_', '.' and '-'`);
   }
   return key;
+}
+
+/** What differs between the SQL dialects when grouping: day, tag expansion and one tag's value. */
+export interface GroupDialect {
+  day: string;
+  tagJoin: string;
+  tagValue: (key: string) => string;
+}
+
+/** The SELECT expression and any join that group ledger rows by `groupBy`. */
+export function groupExpression(
+  groupBy: LedgerGroupBy | undefined,
+  dialect: GroupDialect,
+): { select: string; from: string } {
+  switch (groupBy) {
+    case undefined:
+      return { select: `'total'`, from: '' };
+    case 'provider':
+    case 'model':
+      return { select: groupBy, from: '' };
+    case 'session':
+      return { select: 'session_id', from: '' };
+    case 'user':
+      return { select: 'user_id', from: '' };
+    case 'day':
+      return { select: dialect.day, from: '' };
+    case 'tag':
+      return { select: `tag.key || '=' || tag.value`, from: dialect.tagJoin };
+    default:
+      return { select: dialect.tagValue(safeTagKey(groupBy.slice(4))), from: '' };
+  }
 }

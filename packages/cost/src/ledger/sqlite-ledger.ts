@@ -1,13 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type {
-  CostRecord,
-  LedgerGroup,
-  LedgerGroupBy,
-  LedgerQuery,
-  LedgerStore,
-} from './cost-record.js';
+import type { CostRecord, LedgerGroup, LedgerQuery, LedgerStore } from './cost-record.js';
 import { loadOptional } from './load-optional.js';
-import { AGGREGATES, COLUMNS, recordToRow, rowToGroup, safeTagKey } from './sql-rows.js';
+import {
+  AGGREGATES,
+  COLUMNS,
+  type GroupDialect,
+  groupExpression,
+  recordToRow,
+  rowToGroup,
+} from './sql-rows.js';
 
 /** Options of `openSqliteLedger`. */
 export interface SqliteLedgerOptions {
@@ -28,25 +29,11 @@ CREATE TABLE IF NOT EXISTS ${table} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ${table}_time ON ${table} (time);`;
 
-function groupExpression(groupBy: LedgerGroupBy | undefined): { select: string; from: string } {
-  switch (groupBy) {
-    case undefined:
-      return { select: `'total'`, from: '' };
-    case 'provider':
-    case 'model':
-      return { select: groupBy, from: '' };
-    case 'session':
-      return { select: 'session_id', from: '' };
-    case 'user':
-      return { select: 'user_id', from: '' };
-    case 'day':
-      return { select: `strftime('%Y-%m-%d', time / 1000, 'unixepoch')`, from: '' };
-    case 'tag':
-      return { select: `tag.key || '=' || tag.value`, from: `LEFT JOIN json_each(tags) AS tag` };
-    default:
-      return { select: `json_extract(tags, '$."${safeTagKey(groupBy.slice(4))}"')`, from: '' };
-  }
-}
+const DIALECT: GroupDialect = {
+  day: `strftime('%Y-%m-%d', time / 1000, 'unixepoch')`,
+  tagJoin: 'LEFT JOIN json_each(tags) AS tag',
+  tagValue: (key) => `json_extract(tags, '$."${key}"')`,
+};
 
 /**
  * Opens (creating if needed) a SQLite ledger with better-sqlite3 in WAL mode: the embedded
@@ -76,7 +63,7 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
       if (records.length > 0) insertAll(records);
     },
     async query(query: LedgerQuery = {}): Promise<LedgerGroup[]> {
-      const group = groupExpression(query.groupBy);
+      const group = groupExpression(query.groupBy, DIALECT);
       const statement = database.prepare(
         `SELECT ${group.select} AS group_key, ${AGGREGATES} FROM ${table} ${group.from}
          WHERE time >= ? AND time < ? GROUP BY group_key ORDER BY group_key`,
