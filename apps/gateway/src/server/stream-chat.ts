@@ -38,7 +38,7 @@ export async function streamChat(
       requestId,
       deployment: stream.deployment,
       attempts: stream.attempts.length + 1,
-      cached: false,
+      cached: stream.cached === true,
     }),
   });
   const encoder = new ChunkEncoder({ ...exchange.meta, includeUsage: parsed.includeUsage });

@@ -5,8 +5,12 @@ import { LoomError } from '../errors/loom-error.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
 import type { ChatResponse } from '../spec/chat/chat-response.js';
 import type { ChatStreamPart } from '../spec/chat/chat-stream-part.js';
+import type { KernelEvents } from '../spec/plugin/v1/kernel-events.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 import type { CallOptions, KernelChatResponse, KernelStream } from './kernel-types.js';
+
+/** Reports cache lookups; only called when someone listens. */
+export type CacheLookupReporter = (event: KernelEvents['cache:lookup']) => void;
 
 /** Response cache options. */
 export interface CacheOptions {
@@ -59,6 +63,7 @@ export class ChatFeatures {
     private readonly degraded: DegradedOptions | undefined,
     private readonly now: () => number,
     private readonly newId: () => string,
+    private readonly report?: CacheLookupReporter,
   ) {
     this.store = cache ? (cache.store ?? new MemoryCacheStore(cache.maxEntries, now)) : undefined;
     this.ttlMs = cache?.ttlMs ?? 300_000;
@@ -80,11 +85,10 @@ export class ChatFeatures {
     const key = canonicalRequestKey(request);
     const useCache = this.store !== undefined && options?.cache !== false;
     const hit = useCache ? await this.lookup(key) : undefined;
+    const servedId = hit ? (options?.requestId ?? this.newId()) : undefined;
+    if (useCache) this.reportLookup('chat', request.model, hit, servedId);
     if (hit) {
-      return {
-        ...hit.response,
-        loom: loomInfo(options?.requestId ?? this.newId(), hit.deployment, { cached: true }),
-      };
+      return { ...hit.response, loom: loomInfo(servedId!, hit.deployment, { cached: true }) };
     }
     const running = this.singleFlight ? this.flights.get(key) : undefined;
     if (running) return this.follow(running, options, run);
@@ -116,7 +120,9 @@ export class ChatFeatures {
     const key = canonicalRequestKey(request);
     const useCache = this.store !== undefined && options?.cache !== false;
     const hit = useCache ? await this.lookup(key) : undefined;
-    if (hit) return replayed(hit.response, options?.requestId ?? this.newId(), hit.deployment);
+    const servedId = hit ? (options?.requestId ?? this.newId()) : undefined;
+    if (useCache) this.reportLookup('stream', request.model, hit, servedId);
+    if (hit) return replayed(hit.response, servedId, hit.deployment);
     try {
       const stream = await run();
       return useCache ? this.caching(stream, key) : stream;
@@ -133,6 +139,22 @@ export class ChatFeatures {
     if (hit) this.hits += 1;
     else this.misses += 1;
     return hit;
+  }
+
+  private reportLookup(
+    operation: 'chat' | 'stream',
+    model: string,
+    hit: CacheEntry | undefined,
+    requestId: string | undefined,
+  ): void {
+    this.report?.({
+      operation,
+      model,
+      hit: hit !== undefined,
+      requestId,
+      deployment: hit?.deployment,
+      timestamp: this.now(),
+    });
   }
 
   private async follow(
@@ -214,12 +236,17 @@ export class ChatFeatures {
   }
 }
 
-function replayed(response: ChatResponse, requestId: string, deployment: Deployment): KernelStream {
+function replayed(
+  response: ChatResponse,
+  requestId: string | undefined,
+  deployment: Deployment,
+): KernelStream {
   let cancelled = false;
   return {
-    requestId,
+    requestId: requestId ?? '',
     deployment,
     attempts: [],
+    cached: true,
     cancel: () => {
       cancelled = true;
     },

@@ -91,6 +91,9 @@ class LoomKernel implements Kernel {
       options.degraded,
       now,
       generateId,
+      (event) => {
+        if (this.events.has('cache:lookup')) this.events.emit('cache:lookup', event);
+      },
     );
     this.featuresActive = this.features.active;
     this.runtime = {

@@ -99,6 +99,8 @@ export interface KernelStream extends AsyncIterable<ChatStreamPart> {
   readonly deployment: Deployment;
   /** Failed attempts before this one. */
   readonly attempts: readonly AttemptRecord[];
+  /** Replayed from the response cache (or a degraded answer); absent on a live stream. */
+  readonly cached?: boolean;
   /** Stops the stream and aborts the upstream call; iteration then ends. */
   cancel(reason?: unknown): void;
 }

@@ -30,6 +30,38 @@ describe('response cache', () => {
     expect(kernel.stats().cache).toEqual({ hits: 1, misses: 2, shared: 0 });
   });
 
+  it('reports every lookup as a cache:lookup event, and marks a replayed stream as cached', async () => {
+    const kernel = createKernel({
+      providers: [fakeProvider('a')],
+      models: [{ name: 'chat', targets: ['a/m'] }],
+      cache: {},
+    });
+    const lookups: Array<{ operation: string; hit: boolean; requestId?: string }> = [];
+    kernel.events.on('cache:lookup', (event) => lookups.push(event));
+    await kernel.chat(ask);
+    const hit = await kernel.chat(ask, { requestId: 'mine' });
+    const live = await kernel.stream({ ...ask, seed: 2 });
+    await collect(live);
+    const replay = await kernel.stream({ ...ask, seed: 2 });
+    await collect(replay);
+    await kernel.chat(ask, { cache: false });
+    expect(lookups.map(({ operation, hit }) => `${operation}:${hit}`)).toEqual([
+      'chat:false',
+      'chat:true',
+      'stream:false',
+      'stream:true',
+    ]);
+    expect(lookups[1]).toMatchObject({
+      requestId: 'mine',
+      model: 'chat',
+      deployment: { id: 'a/m' },
+    });
+    expect(hit.loom.requestId).toBe('mine');
+    expect(live.cached).toBeUndefined();
+    expect(replay.cached).toBe(true);
+    expect(replay.requestId).toBe(lookups[3]?.requestId);
+  });
+
   it('expires entries after their TTL', async () => {
     let now = 1_000;
     const a = fakeProvider('a');

@@ -90,6 +90,20 @@ export interface KernelEvents {
     usage?: Usage;
     error?: LoomErrorLike;
   };
+  /**
+   * The response cache was consulted. A hit answers without routing, so it has no `request:*` or
+   * `attempt:*` events; this is the only place hits are seen.
+   */
+  'cache:lookup': {
+    operation: 'chat' | 'stream';
+    model: string;
+    hit: boolean;
+    /** The id of the answer served from cache; absent on a miss (the request gets its own id). */
+    requestId?: string;
+    /** Where the cached answer was first served; on hits only. */
+    deployment?: Deployment;
+    timestamp: number;
+  };
   /** An active health check finished. */
   'provider:health': { providerId: string; report: HealthReport; previous?: HealthStatus };
   /** A breaker opened: the deployment gets no traffic for a while. */
