@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { buildKernel } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
 import { createGateway } from '../server/create-gateway.js';
+import { gatewayServerOptions } from '../server/server-options.js';
 
 /** Flags of `loom serve`. */
 export interface ServeFlags {
@@ -18,12 +19,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = await loadConfig(flags.config);
   const kernel = buildKernel(config, basename(flags.config));
   await kernel.start();
-  const gateway = createGateway({
-    kernel,
-    apiKeys: config.server?.apiKeys,
-    bodyLimitBytes: config.server?.bodyLimitBytes,
-    drainTimeoutMs: config.server?.drainTimeoutMs,
-  });
+  const gateway = createGateway({ kernel, ...gatewayServerOptions(config.server) });
   const port = flags.port ?? config.server?.port ?? 4000;
   const running = await gateway.listen(port, flags.host ?? config.server?.host ?? '127.0.0.1');
   process.stdout.write(`loom gateway listening on ${running.url}\n`);
