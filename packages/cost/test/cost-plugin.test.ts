@@ -22,6 +22,18 @@ describe('costPlugin tracking', () => {
       expect.objectContaining({ key: 'search', costMicros: expected }),
     ]);
     expect((await harness.plugin.report({ groupBy: 'session' })).groups[0]?.key).toBe('s1');
+    const recorded = harness.events.filter((event) => event.name === 'cost:recorded');
+    expect(recorded.map((event) => event.payload)).toEqual([
+      expect.objectContaining({
+        costMicros: expected,
+        unpriced: false,
+        inputTokens: 4,
+        outputTokens: 4,
+        attempt: 1,
+        deployment: expect.objectContaining({ id: 'openai/gpt-4o-mini' }),
+        metadata,
+      }),
+    ]);
   });
 
   it('records embeddings and local runtimes (free) with their type', async () => {

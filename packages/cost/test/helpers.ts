@@ -37,7 +37,12 @@ export async function startHarness(
     now: () => clock.now,
   });
   const events: Harness['events'] = [];
-  for (const name of ['budget:threshold', 'budget:exceeded', 'alert:firing'] as const) {
+  for (const name of [
+    'budget:threshold',
+    'budget:exceeded',
+    'alert:firing',
+    'cost:recorded',
+  ] as const) {
     kernel.events.on(name, (payload: unknown) => events.push({ name, payload }));
   }
   await kernel.start();

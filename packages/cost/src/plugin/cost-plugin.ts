@@ -105,6 +105,21 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       const record = recordAttempt({ event, usage, pricer, context: state?.context, time: now() });
       state?.costs.push({ deployment: event.deployment, costMicros: record.costMicros });
       writer.write(record);
+      api.emit('cost:recorded', {
+        requestId: event.requestId,
+        operation: event.operation,
+        attempt: event.attempt,
+        deployment: event.deployment,
+        timestamp: record.time,
+        costMicros: record.costMicros,
+        unpriced: record.unpriced,
+        inputTokens: record.inputTokens,
+        outputTokens: record.outputTokens,
+        estimated: record.estimated,
+        ...(state?.context.request.metadata
+          ? { metadata: { ...state.context.request.metadata } }
+          : {}),
+      });
     };
     api.events.on('attempt:end', onAttempt);
     api.events.on('attempt:error', onAttempt);

@@ -112,6 +112,22 @@ export interface KernelEvents {
   'circuit:half-open': CircuitEvent;
   /** A breaker closed: the deployment is healthy again. */
   'circuit:close': CircuitEvent;
+  /**
+   * A cost plugin priced an attempt (successful or not). Collectors, benchmarks and the gateway read
+   * cost from here without depending on the cost plugin.
+   */
+  'cost:recorded': AttemptEventBase & {
+    /** Integer micro-dollars; 0 when `unpriced`. */
+    costMicros: number;
+    /** No price was known for this deployment: the cost is unknown, not zero. */
+    unpriced: boolean;
+    inputTokens: number;
+    outputTokens: number;
+    /** Some count was estimated rather than reported by the upstream. */
+    estimated: boolean;
+    /** The request's metadata (session, user, tags), when it had any. */
+    metadata?: Record<string, unknown>;
+  };
   /** A budget crossed a threshold (once per window). */
   'budget:threshold': BudgetEvent;
   /** A request was refused, or a stream cut, by a budget. */
