@@ -16,4 +16,5 @@ export {
   type GatewayOptions,
   type RunningGateway,
 } from './server/create-gateway.js';
+export type { Exchange, Handler, Route, RouteOptions } from './server/route-request.js';
 export { type ParsedChatRequest, parseChatRequest } from './wire/parse-chat-request.js';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Kernel } from '@loom/core';
 import { createApiKeyChecker } from './api-keys.js';
-import { type RouteOptions, routeRequest } from './route-request.js';
+import { type Route, type RouteOptions, routeRequest } from './route-request.js';
 import { sendError } from './send.js';
 
 /** Options of `createGateway`. */
@@ -16,6 +16,8 @@ export interface GatewayOptions {
   bodyLimitBytes?: number;
   /** How long `close()` waits for in-flight requests and streams, ms; default 10 000. */
   drainTimeoutMs?: number;
+  /** More routes by path (JSON API, metrics, dashboard); the OpenAI routes cannot be replaced. */
+  routes?: Readonly<Record<string, Route>>;
 }
 
 /** A listening gateway. */
@@ -45,6 +47,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     keys: createApiKeyChecker(options.apiKeys),
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     nowSeconds: () => Math.floor(Date.now() / 1000),
+    ...(options.routes ? { extraRoutes: options.routes } : {}),
   };
   const inFlight = new Set<ServerResponse>();
 

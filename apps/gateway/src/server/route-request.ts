@@ -14,11 +14,26 @@ import { sendJson } from './send.js';
 export interface RouteOptions extends GatewayContext {
   keys: ApiKeyChecker;
   bodyLimitBytes: number;
+  /** Routes added by the assembly (JSON API, metrics, dashboard); built-in paths win. */
+  extraRoutes?: Readonly<Record<string, Route>>;
 }
 
-type Route = { method: 'GET' | 'POST'; auth: boolean; body: boolean; run: Handler };
-type Exchange = { request: IncomingMessage; response: ServerResponse; requestId: string };
-type Handler = (options: RouteOptions, body: unknown, exchange: Exchange) => Promise<void> | void;
+/** One path's handler. `admin` marks operator routes (JSON API, metrics, dashboard). */
+export interface Route {
+  method: 'GET' | 'POST';
+  auth: boolean;
+  body: boolean;
+  admin?: boolean;
+  run: Handler;
+}
+/** The request being answered. */
+export type Exchange = { request: IncomingMessage; response: ServerResponse; requestId: string };
+/** A route's handler. */
+export type Handler = (
+  options: RouteOptions,
+  body: unknown,
+  exchange: Exchange,
+) => Promise<void> | void;
 
 const ROUTES: Record<string, Route> = {
   '/v1/chat/completions': { method: 'POST', auth: true, body: true, run: handleChat },
@@ -72,7 +87,7 @@ function unauthorized(): GatewayError {
 export async function routeRequest(options: RouteOptions, exchange: Exchange): Promise<void> {
   const { request, response } = exchange;
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
-  const route = ROUTES[path];
+  const route = ROUTES[path] ?? options.extraRoutes?.[path];
   if (!route) throw notFound(path);
   if (request.method !== route.method) {
     response.setHeader('allow', route.method);
