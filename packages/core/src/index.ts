@@ -5,7 +5,11 @@ export type { CacheOptions, DegradedOptions } from './kernel/chat-features.js';
 export { createKernel } from './kernel/create-kernel.js';
 export { definePlugin } from './kernel/define-plugin.js';
 export type { EmbeddingBatchingOptions } from './kernel/embed-batcher.js';
-export type { DeploymentStats, KernelStats } from './kernel/kernel-stats.js';
+export {
+  type DeploymentStats,
+  type KernelStats,
+  OTHER_DEPLOYMENTS,
+} from './kernel/kernel-stats.js';
 export type {
   CallOptions,
   Kernel,
@@ -35,7 +39,7 @@ export type {
   ProviderStats,
   RouteExplanation,
 } from './routing/router-reports.js';
-export type { RoutingOptions } from './routing/routing-options.js';
+export type { LatencyPrior, RoutingOptions } from './routing/routing-options.js';
 export { createRouter } from './routing/smart-router.js';
 export type { StrategyName } from './routing/strategies.js';
 export * from './schemas/index.js';

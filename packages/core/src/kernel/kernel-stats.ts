@@ -28,6 +28,9 @@ export interface KernelStats {
   cache: { hits: number; misses: number; shared: number };
 }
 
+/** The `kernel.stats()` key that counts deployments beyond the cap. */
+export const OTHER_DEPLOYMENTS = '(other)';
+
 /** Mutable counters behind `kernel.stats()`; owned by one kernel. */
 export class StatsRecorder {
   private readonly createdAt = performance.now();
@@ -35,7 +38,15 @@ export class StatsRecorder {
   readonly alerts = { sent: 0, deliveryFailures: 0 };
   private readonly deployments = new Map<string, DeploymentStats>();
 
-  private forDeployment(id: string): DeploymentStats {
+  // With `defaultProvider` any model name is a deployment; past the cap, newcomers share one
+  // bucket so counters stay bounded and totals stay right.
+  constructor(private readonly maxDeployments = 10_000) {}
+
+  private forDeployment(deploymentId: string): DeploymentStats {
+    const id =
+      this.deployments.size >= this.maxDeployments && !this.deployments.has(deploymentId)
+        ? OTHER_DEPLOYMENTS
+        : deploymentId;
     let stats = this.deployments.get(id);
     if (!stats) {
       stats = {

@@ -35,9 +35,17 @@ class SampleRing {
 class PeakEwma {
   value?: number;
   private at = 0;
+  /** A prior is replaced outright by the first real sample (a peak filter would keep a high one). */
+  private prior = false;
+
+  seed(value: number): void {
+    this.value = value;
+    this.prior = true;
+  }
 
   observe(sample: number, now: number): void {
-    if (this.value === undefined || sample > this.value) {
+    if (this.value === undefined || this.prior || sample > this.value) {
+      this.prior = false;
       this.value = sample;
     } else {
       const weight = Math.exp(-(now - this.at) / DECAY_MS);
@@ -60,6 +68,8 @@ export class DeploymentState {
   cooldownReason?: string;
   load?: LoadSignal;
   loadRequestedAt = 0;
+  /** Last time the router looked at this deployment, epoch ms; the longest idle are forgotten first. */
+  lastUsed = 0;
   readonly latency = new PeakEwma();
   readonly firstChunk = new PeakEwma();
   readonly latencySamples = new SampleRing();

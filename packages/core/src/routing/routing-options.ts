@@ -29,13 +29,32 @@ export interface RoutingOptions {
   panicMode?: boolean;
   /** How often a provider's `doLoad` may be polled, ms; default 1 000. */
   loadIntervalMs?: number;
+  /**
+   * Latency a deployment is assumed to have before it has served anything, by deployment id
+   * (`provider/model`), e.g. from a benchmark results file; real samples replace it.
+   */
+  latencyPriors?: Readonly<Record<string, LatencyPrior>>;
+  /**
+   * Most deployments whose state the router keeps; default 10 000. With `defaultProvider`, any
+   * model name is a deployment: past the cap the longest-idle ones are forgotten.
+   */
+  maxTrackedDeployments?: number;
 }
 
-/** Routing options with every default filled in. */
-export type ResolvedRoutingOptions = RoutingOptions &
-  Required<Omit<RoutingOptions, 'circuitBreaker' | 'retryBudget'>>;
+/** A deployment's assumed latency before it has samples. */
+export interface LatencyPrior {
+  /** Typical whole-request latency, ms. */
+  latencyMs: number;
+  /** Typical time to the first streamed chunk, ms. */
+  timeToFirstChunkMs?: number;
+}
 
-export const routingDefaults: Required<Omit<RoutingOptions, 'circuitBreaker' | 'retryBudget'>> = {
+type Optional = 'circuitBreaker' | 'retryBudget' | 'latencyPriors';
+
+/** Routing options with every default filled in. */
+export type ResolvedRoutingOptions = RoutingOptions & Required<Omit<RoutingOptions, Optional>>;
+
+export const routingDefaults: Required<Omit<RoutingOptions, Optional>> = {
   strategy: 'priority',
   retries: 2,
   initialBackoffMs: 128,
@@ -45,4 +64,5 @@ export const routingDefaults: Required<Omit<RoutingOptions, 'circuitBreaker' | '
   quotaCooldownMs: 300_000,
   panicMode: false,
   loadIntervalMs: 1_000,
+  maxTrackedDeployments: 10_000,
 };

@@ -48,6 +48,7 @@ export class SmartRouter implements Router {
   state(deployment: Deployment): DeploymentState {
     let state = this.states.get(deployment.id);
     if (!state) {
+      if (this.states.size >= this.options.maxTrackedDeployments) this.forgetIdle();
       state = new DeploymentState(deployment, this.options.circuitBreaker, (circuit, reason) => {
         const event =
           circuit === 'open'
@@ -57,9 +58,22 @@ export class SmartRouter implements Router {
               : 'circuit:half-open';
         this.runtime?.emit(event, { deployment, reason, timestamp: this.now() });
       });
+      const prior = this.options.latencyPriors?.[deployment.id];
+      if (prior) {
+        state.latency.seed(prior.latencyMs);
+        if (prior.timeToFirstChunkMs !== undefined) state.firstChunk.seed(prior.timeToFirstChunkMs);
+      }
       this.states.set(deployment.id, state);
     }
     return state;
+  }
+
+  /** Drops the longest-idle tenth of the deployments that have nothing in flight. */
+  private forgetIdle(): void {
+    const idle = [...this.states.values()].filter((state) => state.inFlight === 0);
+    idle.sort((a, b) => a.lastUsed - b.lastUsed);
+    const count = Math.max(1, Math.ceil(this.options.maxTrackedDeployments / 10));
+    for (const state of idle.slice(0, count)) this.states.delete(state.deployment.id);
   }
 
   plan(context: RequestContext): SmartPlan {
@@ -114,6 +128,7 @@ export class SmartRouter implements Router {
   onAttemptStart(deployment: Deployment): void {
     const state = this.state(deployment);
     state.inFlight += 1;
+    state.lastUsed = this.now();
     state.breaker.attemptStarted(this.now());
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKernel, ProviderCallError } from '../../src/index.js';
+import { OTHER_DEPLOYMENTS, StatsRecorder } from '../../src/kernel/kernel-stats.js';
 import { fakeProvider } from '../fixtures/fake-provider.js';
 
 const ask = { model: 'chat', messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -88,5 +89,45 @@ describe('getProviderStats and explain', () => {
       ['b/m', true, 1, undefined],
     ]);
     expect(a.calls.length + b.calls.length).toBe(calls);
+  });
+
+  it('starts from latency priors until real samples arrive', async () => {
+    const kernel = createKernel({
+      providers: [fakeProvider('a'), fakeProvider('b')],
+      models: [{ name: 'chat', targets: ['a/m', 'b/m'] }],
+      routing: {
+        strategy: 'latency',
+        latencyPriors: { 'a/m': { latencyMs: 900 }, 'b/m': { latencyMs: 5 } },
+      },
+    });
+    expect((await kernel.chat(ask)).loom.deployment.id).toBe('b/m');
+    const stats = kernel.getProviderStats().deployments;
+    // b's prior was replaced by its first real (fast) sample; a still carries its prior.
+    expect(stats.find((d) => d.deployment.id === 'a/m')?.latency.ewma).toBe(900);
+    expect(stats.find((d) => d.deployment.id === 'b/m')?.latency.ewma).toBeLessThan(900);
+  });
+
+  it('keeps router and kernel state bounded when any model name is a deployment', async () => {
+    const kernel = createKernel({
+      providers: [fakeProvider('a')],
+      defaultProvider: 'a',
+      routing: { maxTrackedDeployments: 20 },
+    });
+    for (let i = 0; i < 60; i++) await kernel.chat({ ...ask, model: `m${i}` });
+    expect(kernel.getProviderStats().deployments.length).toBeLessThanOrEqual(20);
+    // The newest deployment is still tracked; the oldest were forgotten.
+    const ids = kernel.getProviderStats().deployments.map((d) => d.deployment.id);
+    expect(ids).toContain('a/m59');
+    expect(ids).not.toContain('a/m0');
+  });
+
+  it("counts deployments past the kernel's cap in one bucket, so totals stay right", () => {
+    const stats = new StatsRecorder(3);
+    for (let i = 0; i < 5; i++) stats.attemptSucceeded(`a/m${i}`, 10, undefined);
+    stats.attemptFailed('a/m0', 'timeout');
+    const snapshot = stats.snapshot(0, { hits: 0, misses: 0, shared: 0 });
+    expect(Object.keys(snapshot.deployments)).toEqual(['a/m0', 'a/m1', 'a/m2', OTHER_DEPLOYMENTS]);
+    expect(snapshot.deployments[OTHER_DEPLOYMENTS]?.attempts).toBe(2);
+    expect(snapshot.deployments['a/m0']?.failures).toBe(1);
   });
 });
