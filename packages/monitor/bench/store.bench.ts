@@ -54,8 +54,9 @@ function memory(): {
   arrayBufferBytes: number;
   totalBytes: number;
   bytesPerSeries: number;
-  ringBytes: number;
+  storeBytesEstimate: number;
   queryMs: number;
+  rangeQueryMs: number;
 } {
   settle();
   const before = process.memoryUsage();
@@ -92,6 +93,17 @@ function memory(): {
     timings.push(performance.now() - began);
   }
   timings.sort((a, b) => a - b);
+  // A chart: the last hour in 60 one-minute steps, merging all 10k series.
+  const rangeTimings: number[] = [];
+  for (let run = 0; run < 20; run++) {
+    const began = performance.now();
+    store.queryRange(
+      { name: 'loom.session.tokens', from: start + 23 * 3_600_000, to: start + 24 * 3_600_000 },
+      60_000,
+    );
+    rangeTimings.push(performance.now() - began);
+  }
+  rangeTimings.sort((a, b) => a - b);
   return {
     series: store.stats().series,
     pointsPerSeries: 1_440,
@@ -99,8 +111,9 @@ function memory(): {
     arrayBufferBytes,
     totalBytes: heapBytes + arrayBufferBytes,
     bytesPerSeries: Math.round((heapBytes + arrayBufferBytes) / seriesCount),
-    ringBytes: store.stats().ringBytes,
+    storeBytesEstimate: store.stats().bytes,
     queryMs: Number(timings[Math.floor(timings.length / 2)]!.toFixed(3)),
+    rangeQueryMs: Number(rangeTimings[Math.floor(rangeTimings.length / 2)]!.toFixed(3)),
   };
 }
 
@@ -127,5 +140,6 @@ console.table({
   '10k x 24h typed arrays MB': (memoryResult.arrayBufferBytes / 2 ** 20).toFixed(1),
   'bytes per series': memoryResult.bytesPerSeries,
   '1 h query ms (median)': memoryResult.queryMs,
+  '1 h x 60 steps, all 10k series, ms': memoryResult.rangeQueryMs,
 });
 console.log(`written to ${output}`);

@@ -36,6 +36,11 @@ export {
 export { prometheusLabel, prometheusName } from './export/prometheus-names.js';
 export { type MonitorPlugin, type MonitorPluginOptions, monitorPlugin } from './monitor-plugin.js';
 export {
+  openSqlitePersistence,
+  SqlitePersistence,
+  type SqlitePersistenceOptions,
+} from './persistence/sqlite-persistence.js';
+export {
   createPerformanceReport,
   type Distribution,
   type PerformanceReport,
@@ -47,18 +52,22 @@ export { createLogSink, type LogSinkOptions, REDACT_PATHS } from './sinks/log-si
 export { createMemorySink, type MemorySink, type MemorySinkOptions } from './sinks/memory-sink.js';
 export { slackPayload } from './sinks/slack-payload.js';
 export { createWebhookSink, type WebhookSinkOptions } from './sinks/webhook-sink.js';
+export { LogSketch, SKETCH_RELATIVE_ACCURACY } from './store/log-sketch.js';
 export {
   createMetricStore,
+  MAX_RANGE_STEPS,
   MetricStore,
   type MetricStoreOptions,
   type MetricStoreStats,
 } from './store/metric-store.js';
 export type {
+  GroupedRange,
   GroupedResult,
   MetricQuery,
   QueryResult,
+  RangePoint,
   Resolution,
   SeriesInfo,
 } from './store/query-types.js';
-export { SKETCH_RELATIVE_ACCURACY } from './store/ring.js';
+export type { StoredSlot } from './store/slot.js';
 export { VERSION } from './version.js';

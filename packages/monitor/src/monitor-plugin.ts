@@ -23,6 +23,7 @@ import {
   type SystemCollectorOptions,
 } from './collectors/system-collector.js';
 import { PrometheusExporter } from './export/prometheus-exporter.js';
+import { openSqlitePersistence, type SqlitePersistence } from './persistence/sqlite-persistence.js';
 import { createPerformanceReport, type PerformanceReport } from './report/performance-report.js';
 import { MetricStore, type MetricStoreOptions } from './store/metric-store.js';
 import { VERSION } from './version.js';
@@ -47,6 +48,12 @@ export interface MonitorPluginOptions {
   sinks?: readonly AlertSinkV1[];
   /** Mirror metrics into a Prometheus registry; default true. */
   prometheus?: boolean;
+  /**
+   * Keep the 1 min and 1 h history in a SQLite file (needs `better-sqlite3`): loaded when the
+   * kernel starts, written every `flushIntervalMs` (default 60 000) and when it stops, rows past
+   * the store's retention deleted.
+   */
+  persistence?: { sqlite: string; flushIntervalMs?: number };
 }
 
 /** The monitor plugin, with handles on what it owns. */
@@ -57,7 +64,7 @@ export interface MonitorPlugin extends LoomPluginV1 {
   readonly alerts: AlertManager | undefined;
   /** The Prometheus exporter (undefined when `prometheus: false`). */
   readonly prometheus: PrometheusExporter | undefined;
-  /** The LLM collector (to count cache hits with `observeResponse`), when enabled. */
+  /** The LLM collector, when enabled. */
   readonly llm: LlmCollector | undefined;
   /** A performance report for [from, to). */
   report(range: { from: number; to: number; topSessions?: number }): PerformanceReport;
@@ -80,13 +87,33 @@ export function monitorPlugin(options: MonitorPluginOptions = {}): MonitorPlugin
   const llm = collectors.llm === false ? undefined : createLlmCollector(collectors.llm);
   let alerts: AlertManager | undefined;
   let removeListener: (() => void) | undefined;
+  let persistence: SqlitePersistence | undefined;
+  let flushTimer: ReturnType<typeof setInterval> | undefined;
+  const retention = options.store?.retention;
 
   const plugin = definePlugin({
     name: '@loom/monitor',
     version: VERSION,
     coreVersion: '^0.1.0',
-    setup(api) {
+    async setup(api) {
       clock = () => api.now();
+      if (options.persistence) {
+        const opened = await openSqlitePersistence({
+          path: options.persistence.sqlite,
+          ...(retention?.['1m'] ? { minuteSlots: retention['1m'] } : {}),
+          ...(retention?.['1h'] ? { hourSlots: retention['1h'] } : {}),
+        });
+        persistence = opened;
+        opened.load(store, api.now());
+        flushTimer = setInterval(() => {
+          try {
+            opened.flush(store, api.now());
+          } catch (error) {
+            api.emit('listener:error', { event: 'monitor:persistence', error });
+          }
+        }, options.persistence.flushIntervalMs ?? 60_000);
+        flushTimer.unref();
+      }
       const onMetric = (metrics: readonly Metric[]) => {
         store.recordAll(metrics);
         prometheus?.recordAll(metrics);
@@ -111,6 +138,17 @@ export function monitorPlugin(options: MonitorPluginOptions = {}): MonitorPlugin
       alerts?.stop();
       removeListener?.();
       removeListener = undefined;
+      if (flushTimer) clearInterval(flushTimer);
+      flushTimer = undefined;
+      if (persistence) {
+        const closing = persistence;
+        persistence = undefined;
+        try {
+          closing.flush(store, clock());
+        } finally {
+          closing.close();
+        }
+      }
     },
   });
   const prometheusOrThrow = () => {

@@ -15,6 +15,6 @@ async function driveWithSession(kernel: Kernel): Promise<void> {
 }
 
 testMetricCollector('session', {
-  createCollector: () => createSessionCollector({ costEvent: 'cost:recorded' }),
+  createCollector: () => createSessionCollector(),
   drive: driveWithSession,
 });

@@ -17,13 +17,7 @@ export interface LlmCollectorOptions {
 }
 
 /** A `MetricCollectorV1` that turns kernel request events into GenAI metrics. */
-export interface LlmCollector extends MetricCollectorV1 {
-  /**
-   * Counts a cache lookup from a kernel response: a hit when `response.loom.cached` is true.
-   * Cache hits never reach a provider, so the kernel emits no request events for them.
-   */
-  observeResponse(response: { loom?: { cached?: boolean } }): void;
-}
+export type LlmCollector = MetricCollectorV1;
 
 /** `gen_ai.operation.name` for a kernel operation. */
 function operationName(operation: Operation): string {
@@ -165,6 +159,31 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
     }
     emit(metrics);
   };
+  const onCacheLookup = (event: KernelEvents['cache:lookup']) => {
+    const result = event.hit ? 'hit' : 'miss';
+    const attributes: MetricAttributes = event.deployment
+      ? deploymentAttributes(event.operation, event.deployment)
+      : { [names.ATTR.operation]: operationName(event.operation) };
+    attributes[names.ATTR.requestModel] ??= event.model;
+    const lookup = { ...attributes, [names.ATTR.cacheResult]: result };
+    const metrics = [
+      metric(names.CACHE_LOOKUPS, 'counter', 1, '{lookup}', lookup, event.timestamp),
+    ];
+    // A miss goes on to a provider and is counted at `request:end`; a hit ends here.
+    if (event.hit) {
+      const request = { ...lookup, [names.ATTR.outcome]: 'success' };
+      metrics.push(metric(names.REQUESTS, 'counter', 1, '{request}', request, event.timestamp));
+    }
+    emit(metrics);
+  };
+  const onCost = (event: KernelEvents['cost:recorded']) => {
+    const attributes = deploymentAttributes(event.operation, event.deployment);
+    emit([
+      event.unpriced
+        ? metric(names.UNPRICED_ATTEMPTS, 'counter', 1, '{attempt}', attributes, event.timestamp)
+        : metric(names.COST, 'counter', event.costMicros / 1e6, 'USD', attributes, event.timestamp),
+    ]);
+  };
   const onCircuit = (state: string) => (event: KernelEvents['circuit:open']) => {
     const attributes = {
       [names.ATTR.provider]: event.deployment.providerId,
@@ -187,6 +206,8 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
         'circuit:open': onCircuit('open'),
         'circuit:half-open': onCircuit('half-open'),
         'circuit:close': onCircuit('closed'),
+        'cache:lookup': onCacheLookup,
+        'cost:recorded': onCost,
       });
     },
     stop() {
@@ -194,20 +215,6 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
       unsubscribe = undefined;
       context = undefined;
       firstDeployment.clear();
-    },
-    observeResponse(response) {
-      if (!context) return;
-      const result = response.loom?.cached === true ? 'hit' : 'miss';
-      emit([
-        metric(
-          names.CACHE_LOOKUPS,
-          'counter',
-          1,
-          '{lookup}',
-          { [names.ATTR.cacheResult]: result },
-          context.now(),
-        ),
-      ]);
     },
   };
 }

@@ -20,8 +20,16 @@ export const RETRIES = 'loom.retries';
 export const FALLBACKS = 'loom.fallbacks';
 /** Loom: circuit breaker state changes, counter, attribute `loom.circuit.state`. */
 export const CIRCUIT_CHANGES = 'loom.circuit.changes';
-/** Loom: cache lookups, counter, attribute `loom.cache.result` = hit | miss. */
+/**
+ * Loom: response cache lookups, counter, attribute `loom.cache.result` = hit | miss. The hit ratio
+ * over a range is `sum(hit) / sum(hit and miss)`; `loom.requests` counts hits too (with
+ * `loom.cache.result` = hit).
+ */
 export const CACHE_LOOKUPS = 'loom.cache.lookups';
+/** Loom: cost of priced attempts, counter, USD, per provider and model (from `cost:recorded`). */
+export const COST = 'loom.cost';
+/** Loom: attempts with no known price, counter (their cost is unknown, not zero). */
+export const UNPRICED_ATTEMPTS = 'loom.cost.unpriced_attempts';
 
 /** Loom: session requests, counter, attributes `loom.session.id`, `user.id`, tags. */
 export const SESSION_REQUESTS = 'loom.session.requests';

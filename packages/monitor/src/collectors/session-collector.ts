@@ -25,6 +25,10 @@ export interface CostEventPayload {
   costUsd?: number;
   /** When, epoch ms. */
   timestamp?: number;
+  /** The request's metadata (session, user, tags); `cost:recorded` carries it. */
+  metadata?: Record<string, unknown>;
+  /** True when no price was known: the cost is unknown and not recorded. */
+  unpriced?: boolean;
 }
 
 /** Options of `createSessionCollector`. */
@@ -32,10 +36,10 @@ export interface SessionCollectorOptions {
   /** Collector name; default `session`. */
   name?: string;
   /**
-   * Name of an event carrying a request's cost (emitted by a cost plugin), read as
-   * `CostEventPayload`. Without it no cost metric is emitted.
+   * Event carrying an attempt's cost, read as `CostEventPayload`. Default `'cost:recorded'`, which
+   * `@loom/cost` emits for every priced attempt; `false` records no session cost.
    */
-  costEvent?: string;
+  costEvent?: string | false;
   /** Requests remembered for cost attribution; default 10 000. */
   maxTrackedRequests?: number;
 }
@@ -97,8 +101,10 @@ export function createSessionCollector(options: SessionCollectorOptions = {}): M
     ]);
   };
   const onCost = (payload: CostEventPayload) => {
+    if (payload.unpriced === true) return;
     const attributes =
-      payload.requestId === undefined ? undefined : sessions.get(payload.requestId);
+      sessionAttributes(payload.metadata) ??
+      (payload.requestId === undefined ? undefined : sessions.get(payload.requestId));
     const usd = payload.costMicros !== undefined ? payload.costMicros / 1e6 : payload.costUsd;
     if (!attributes || usd === undefined || !Number.isFinite(usd) || !context) return;
     emit([
@@ -127,7 +133,7 @@ export function createSessionCollector(options: SessionCollectorOptions = {}): M
         on(event: string, listener: (payload: CostEventPayload) => void): unknown;
         off(event: string, listener: (payload: CostEventPayload) => void): unknown;
       };
-      const costEvent = options.costEvent;
+      const costEvent = options.costEvent ?? 'cost:recorded';
       if (costEvent) events.on(costEvent, onCost);
       unsubscribe = () => {
         removeKernel();

@@ -3,7 +3,10 @@ import type { Metric } from '@loom/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   ATTR,
+  CACHE_LOOKUPS,
+  COST,
   OPERATION_DURATION,
+  REQUESTS,
   TIME_TO_FIRST_CHUNK,
   TOKEN_USAGE,
 } from '../collectors/metric-names.js';
@@ -28,6 +31,9 @@ const KNOWN_LABELS: Record<string, readonly string[]> = {
   [OPERATION_DURATION]: GEN_AI_LABELS,
   [TIME_TO_FIRST_CHUNK]: GEN_AI_LABELS,
   [TOKEN_USAGE]: [...GEN_AI_LABELS, ATTR.tokenType],
+  [REQUESTS]: [...GEN_AI_LABELS, ATTR.outcome, ATTR.cacheResult],
+  [CACHE_LOOKUPS]: [ATTR.operation, ATTR.provider, ATTR.requestModel, ATTR.cacheResult],
+  [COST]: [ATTR.operation, ATTR.provider, ATTR.requestModel],
 };
 
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;

@@ -1,8 +1,8 @@
 import type { Alert } from '@loom/core';
 import * as names from '../collectors/metric-names.js';
+import { SKETCH_RELATIVE_ACCURACY } from '../store/log-sketch.js';
 import type { MetricStore } from '../store/metric-store.js';
 import type { QueryResult } from '../store/query-types.js';
-import { SKETCH_RELATIVE_ACCURACY } from '../store/ring.js';
 
 /** Percentiles of a distribution, in the metric's unit. NaN when there was no data. */
 export interface Distribution {
@@ -45,6 +45,8 @@ export interface PerformanceReport {
   deployments: Array<{ provider: string; model: string; attempts: number; latencyP95: number }>;
   /** Total cost in USD, present only when cost metrics were recorded. */
   costUsd?: number;
+  /** Response cache lookups, present only when the kernel has a cache. */
+  cache?: { hits: number; misses: number; hitRatio: number };
   /** Busiest sessions by requests. */
   topSessions: SessionSummary[];
   /** Alerts sent in the range. */
@@ -98,7 +100,16 @@ export function createPerformanceReport(
       attempts: group.result.count,
       latencyP95: group.result.p95,
     }));
-  const cost = store.query({ ...range, name: names.SESSION_COST });
+  // `loom.cost` covers every priced attempt; session cost only requests that named a session.
+  const attemptCost = store.query({ ...range, name: names.COST });
+  const cost =
+    attemptCost.count > 0 ? attemptCost : store.query({ ...range, name: names.SESSION_COST });
+  const hits = store.query({
+    ...range,
+    name: names.CACHE_LOOKUPS,
+    attributes: { [names.ATTR.cacheResult]: 'hit' },
+  });
+  const lookups = store.query({ ...range, name: names.CACHE_LOOKUPS });
   const report: PerformanceReport = {
     from: options.from,
     to: options.to,
@@ -119,6 +130,13 @@ export function createPerformanceReport(
     ),
   };
   if (cost.count > 0) report.costUsd = cost.sum;
+  if (lookups.count > 0) {
+    report.cache = {
+      hits: hits.sum,
+      misses: lookups.sum - hits.sum,
+      hitRatio: hits.sum / lookups.sum,
+    };
+  }
   return report;
 }
 

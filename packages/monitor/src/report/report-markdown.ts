@@ -28,6 +28,12 @@ export function reportToMarkdown(report: PerformanceReport): string {
     `- output tokens: ${report.throughput.outputTokens} (${report.throughput.outputTokensPerSecond.toFixed(1)}/s)`,
   ];
   if (report.costUsd !== undefined) lines.push(`- cost: $${report.costUsd.toFixed(6)}`);
+  if (report.cache) {
+    const { hits, misses, hitRatio } = report.cache;
+    lines.push(
+      `- cache: ${hits} hits, ${misses} misses (${(hitRatio * 100).toFixed(1)} % hit ratio)`,
+    );
+  }
   lines.push('', '## Errors', '');
   if (report.errors.length === 0) lines.push('None.');
   else

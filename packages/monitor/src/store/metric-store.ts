@@ -1,14 +1,17 @@
-import type { DDSketch } from '@datadog/sketches-js';
-import { ConfigError, type Metric, type MetricAttributes, type MetricKind } from '@loom/core';
+import { ConfigError, type Metric, type MetricAttributes } from '@loom/core';
+import { aggregate, RESOLUTION_MS, RESOLUTIONS } from './aggregate.js';
 import type {
+  GroupedRange,
   GroupedResult,
   MetricQuery,
   QueryResult,
+  RangePoint,
   Resolution,
   SeriesInfo,
 } from './query-types.js';
-import { createSketch, Ring, type SlotAggregate } from './ring.js';
-import { matchesAttributes, seriesKey } from './series-key.js';
+import { Series } from './series.js';
+import { attributesKey, matchesAttributes } from './series-key.js';
+import type { StoredSlot } from './slot.js';
 
 /** Options of `createMetricStore`. */
 export interface MetricStoreOptions {
@@ -24,52 +27,42 @@ export interface MetricStoreOptions {
 export interface MetricStoreStats {
   /** Series held. */
   series: number;
+  /** The series cap (`maxSeries`). */
+  maxSeries: number;
   /** Points accepted. */
   recorded: number;
-  /** Points dropped because their series would exceed `maxSeries`. */
+  /** Points dropped: their series would exceed `maxSeries`, or the value was not finite. */
   droppedPoints: number;
   /** Distinct series refused because of `maxSeries`. */
   droppedSeries: number;
-  /** Bytes held by the ring buffers, sketches excluded. */
+  /** Estimated bytes held by the series: rings, sketches and bookkeeping. */
+  bytes: number;
+  /** @deprecated Same as `bytes` (rings now include their sketches). */
   ringBytes: number;
 }
 
-const RESOLUTION_MS: Record<Resolution, number> = { '1s': 1_000, '1m': 60_000, '1h': 3_600_000 };
-const ORDER: readonly Resolution[] = ['1s', '1m', '1h'];
+/** Most steps one `queryRange` may return. */
+export const MAX_RANGE_STEPS = 10_000;
 
-interface Series extends SeriesInfo {
-  rings: Ring[];
-}
-
-function emptyResult(resolution: Resolution): QueryResult {
-  const nan = Number.NaN;
-  return {
-    count: 0,
-    sum: 0,
-    avg: nan,
-    min: nan,
-    max: nan,
-    rate: 0,
-    p50: nan,
-    p95: nan,
-    p99: nan,
-    first: nan,
-    last: nan,
-    resolution,
-  };
+interface NameIndex {
+  series: Series[];
+  byKey: Map<string, Series>;
+  // Collectors reuse attribute objects, so most lookups end here without building a key.
+  byObject: WeakMap<MetricAttributes, Series>;
 }
 
 /**
- * An in-memory metric store with bounded memory: each series keeps a ring per resolution, and the
- * number of series is capped. `record` is the hot path: one map lookup and three slot updates.
+ * An in-memory metric store with bounded memory. Each series keeps its current second in plain
+ * fields and folds it into a 1 s, a 1 min and a 1 h ring when the next second starts, so `record`
+ * costs one lookup and a few arithmetic operations. The number of series is capped.
  */
 export class MetricStore {
-  private readonly series = new Map<string, Series>();
-  private readonly byName = new Map<string, Series[]>();
+  private readonly names = new Map<string, NameIndex>();
   private readonly dropped = new Set<string>();
   private readonly maxSeries: number;
   private readonly slots: Record<Resolution, number>;
   private readonly now: () => number;
+  private seriesCount = 0;
   private recorded = 0;
   private droppedPoints = 0;
 
@@ -79,7 +72,7 @@ export class MetricStore {
       throw new ConfigError({ path: 'maxSeries', message: 'must be a positive integer.' });
     }
     this.slots = { '1s': 300, '1m': 1_440, '1h': 168, ...options.retention };
-    for (const resolution of ORDER) {
+    for (const resolution of RESOLUTIONS) {
       if (!Number.isInteger(this.slots[resolution]) || this.slots[resolution] < 1) {
         throw new ConfigError({
           path: `retention.${resolution}`,
@@ -92,17 +85,17 @@ export class MetricStore {
 
   /** Records one metric. Never throws; a point for a series over the cap is counted and dropped. */
   record(metric: Metric): void {
-    const key = seriesKey(metric.name, metric.attributes);
-    let series = this.series.get(key);
-    if (series === undefined) {
-      series = this.create(key, metric);
-      if (series === undefined) return;
+    const attributes = metric.attributes;
+    const index = this.names.get(metric.name);
+    let series = attributes === undefined ? undefined : index?.byObject.get(attributes);
+    series ??= this.lookup(metric, index);
+    const value = metric.value;
+    if (series === undefined || value - value !== 0) {
+      if (series !== undefined) this.droppedPoints++;
+      return;
     }
-    const { value, timestamp } = metric;
-    const rings = series.rings;
-    rings[0]!.add(value, timestamp);
-    rings[1]!.add(value, timestamp);
-    rings[2]!.add(value, timestamp);
+    const timestamp = metric.timestamp;
+    series.add(value, Math.floor(timestamp / 1_000));
     if (timestamp > series.lastTimestamp) series.lastTimestamp = timestamp;
     this.recorded++;
   }
@@ -114,126 +107,189 @@ export class MetricStore {
 
   /** Aggregates every series of `query.name` matching `query.attributes` over [from, to). */
   query(query: MetricQuery): QueryResult {
-    const resolution = this.pickResolution(query);
-    const matching = this.matching(query.name, query.attributes);
-    return this.aggregate(matching, query, resolution);
+    return aggregate(this.matching(query), query.from, query.to, this.pickResolution(query));
   }
 
   /** Like `query`, split by the values of `query.groupBy` attributes. */
   queryGroups(query: MetricQuery & { groupBy: readonly string[] }): GroupedResult[] {
     const resolution = this.pickResolution(query);
-    const groups = new Map<string, { attributes: MetricAttributes; series: Series[] }>();
-    for (const series of this.matching(query.name, query.attributes)) {
-      const attributes: MetricAttributes = {};
-      for (const name of query.groupBy) {
-        const value = series.attributes?.[name];
-        if (value !== undefined) attributes[name] = value;
-      }
-      const key = seriesKey('', attributes);
-      const group = groups.get(key) ?? { attributes, series: [] };
-      group.series.push(series);
-      groups.set(key, group);
-    }
-    return [...groups.values()].map((group) => ({
+    return this.groups(query).map((group) => ({
       attributes: group.attributes,
-      result: this.aggregate(group.series, query, resolution),
+      result: aggregate(group.series, query.from, query.to, resolution),
+    }));
+  }
+
+  /**
+   * A time series for charts: `query` aggregated per step of `stepMs` from `query.from` up to
+   * `query.to`, as `[stepStartMs, result]` pairs, `null` for steps without data. `rate` is per
+   * second within each step. Steps finer than the resolution that covers `from` leave gaps.
+   */
+  queryRange(query: MetricQuery, stepMs: number): RangePoint[] {
+    const resolution = this.pickResolution(query);
+    return this.steps(this.matching(query), query, stepMs, resolution);
+  }
+
+  /** `queryRange` split by the values of `query.groupBy` attributes. */
+  queryRangeGroups(
+    query: MetricQuery & { groupBy: readonly string[] },
+    stepMs: number,
+  ): GroupedRange[] {
+    const resolution = this.pickResolution(query);
+    return this.groups(query).map((group) => ({
+      attributes: group.attributes,
+      points: this.steps(group.series, query, stepMs, resolution),
     }));
   }
 
   /** Every series held, optionally of one name. */
   listSeries(name?: string): SeriesInfo[] {
-    const all = name === undefined ? [...this.series.values()] : (this.byName.get(name) ?? []);
-    return all.map(({ rings: _rings, ...info }) => info);
+    const indexes = name === undefined ? [...this.names.values()] : [this.names.get(name)];
+    return indexes.flatMap((index) => (index?.series ?? []).map(seriesInfo));
   }
 
   /** Counters about the store. */
   stats(): MetricStoreStats {
-    let ringBytes = 0;
-    for (const series of this.series.values())
-      for (const ring of series.rings) ringBytes += ring.bytes;
+    let bytes = 0;
+    for (const index of this.names.values()) for (const one of index.series) bytes += one.bytes;
     return {
-      series: this.series.size,
+      series: this.seriesCount,
+      maxSeries: this.maxSeries,
       recorded: this.recorded,
       droppedPoints: this.droppedPoints,
       droppedSeries: this.dropped.size,
-      ringBytes,
+      bytes,
+      ringBytes: bytes,
     };
   }
 
-  private create(key: string, metric: Metric): Series | undefined {
-    if (this.series.size >= this.maxSeries) {
-      this.droppedPoints++;
-      // Bounded too: past 10x the cap we only count points, not distinct keys.
-      if (this.dropped.size < this.maxSeries * 10) this.dropped.add(key);
-      return undefined;
+  /**
+   * For persistence: folds every open second into the rings, then hands over the 1 min and 1 h
+   * slots written since the previous call.
+   */
+  takeChanges(visit: (series: SeriesInfo, resolution: '1m' | '1h', slots: StoredSlot[]) => void) {
+    for (const index of this.names.values()) {
+      for (const one of index.series) {
+        one.close();
+        const minutes = one.minutes.takeDirty();
+        const hours = one.hours.takeDirty();
+        if (minutes.length > 0) visit(seriesInfo(one), '1m', minutes);
+        if (hours.length > 0) visit(seriesInfo(one), '1h', hours);
+      }
     }
-    const series: Series = {
-      name: metric.name,
-      kind: metric.kind,
-      lastTimestamp: metric.timestamp,
-      rings: ORDER.map(
-        (resolution) =>
-          new Ring(RESOLUTION_MS[resolution], this.slots[resolution], metric.kind === 'histogram'),
-      ),
-    };
-    if (metric.unit !== undefined) series.unit = metric.unit;
-    if (metric.attributes !== undefined) series.attributes = { ...metric.attributes };
-    this.series.set(key, series);
-    const named = this.byName.get(metric.name) ?? [];
-    named.push(series);
-    this.byName.set(metric.name, named);
+  }
+
+  /** For persistence: merges stored slots back; false when the series is over the cap. */
+  restore(series: SeriesInfo, resolution: '1m' | '1h', slots: readonly StoredSlot[]): boolean {
+    const metric = { ...series, value: 0, timestamp: series.lastTimestamp };
+    const target = this.lookup(metric, this.names.get(series.name));
+    if (!target) return false;
+    const ring = resolution === '1m' ? target.minutes : target.hours;
+    for (const slot of slots) {
+      ring.add(slot.epoch, slot.count, slot.sum, slot.min, slot.max, slot.sketch);
+    }
+    // Restored slots are already stored; do not write them back on the next flush.
+    ring.takeDirty();
+    return true;
+  }
+
+  private lookup(metric: Metric, index: NameIndex | undefined): Series | undefined {
+    const key = attributesKey(metric.attributes);
+    let series = index?.byKey.get(key);
+    if (series === undefined) {
+      if (this.seriesCount >= this.maxSeries) {
+        this.droppedPoints++;
+        // Bounded too: past 10x the cap we only count points, not distinct keys.
+        const fullKey = `${metric.name}{${key}}`;
+        if (this.dropped.size < this.maxSeries * 10) this.dropped.add(fullKey);
+        return undefined;
+      }
+      series = this.create(metric, key, index);
+    }
+    if (metric.attributes !== undefined) {
+      this.names.get(metric.name)!.byObject.set(metric.attributes, series);
+    }
     return series;
   }
 
-  private matching(name: string, attributes: MetricAttributes | undefined): Series[] {
-    return (this.byName.get(name) ?? []).filter((series) =>
-      matchesAttributes(series.attributes, attributes),
+  private create(metric: Metric, key: string, existing: NameIndex | undefined): Series {
+    const series = new Series(key, metric.name, metric.kind, this.slots, metric.timestamp);
+    if (metric.unit !== undefined) series.unit = metric.unit;
+    if (metric.attributes !== undefined) series.attributes = { ...metric.attributes };
+    const index: NameIndex = existing ?? { series: [], byKey: new Map(), byObject: new WeakMap() };
+    if (!existing) this.names.set(metric.name, index);
+    index.series.push(series);
+    index.byKey.set(key, series);
+    this.seriesCount++;
+    return series;
+  }
+
+  private matching(query: MetricQuery): Series[] {
+    return (this.names.get(query.name)?.series ?? []).filter((series) =>
+      matchesAttributes(series.attributes, query.attributes),
     );
+  }
+
+  private groups(query: MetricQuery & { groupBy: readonly string[] }) {
+    const groups = new Map<string, { attributes: MetricAttributes; series: Series[] }>();
+    for (const series of this.matching(query)) {
+      const attributes: MetricAttributes = {};
+      for (const name of query.groupBy) {
+        const value = series.attributes?.[name];
+        if (value !== undefined) attributes[name] = value;
+      }
+      const key = attributesKey(attributes);
+      const group = groups.get(key) ?? { attributes, series: [] };
+      group.series.push(series);
+      groups.set(key, group);
+    }
+    return [...groups.values()];
+  }
+
+  private steps(
+    series: readonly Series[],
+    query: MetricQuery,
+    stepMs: number,
+    resolution: Resolution,
+  ): RangePoint[] {
+    if (!Number.isFinite(stepMs) || stepMs < 1) {
+      throw new ConfigError({ path: 'stepMs', message: 'must be a positive number of ms.' });
+    }
+    const count = Math.ceil((query.to - query.from) / stepMs);
+    if (count > MAX_RANGE_STEPS) {
+      throw new ConfigError({
+        path: 'stepMs',
+        message: `${stepMs} ms over ${query.to - query.from} ms makes ${count} steps; at most ${MAX_RANGE_STEPS}.`,
+      });
+    }
+    const points: RangePoint[] = [];
+    for (let start = query.from; start < query.to; start += stepMs) {
+      const result = aggregate(series, start, Math.min(start + stepMs, query.to), resolution);
+      points.push([start, result.count === 0 ? null : result]);
+    }
+    return points;
   }
 
   private pickResolution(query: MetricQuery): Resolution {
     if (query.resolution) return query.resolution;
     const now = Math.max(this.now(), query.to - 1);
-    for (const resolution of ORDER) {
-      const horizon =
-        (Math.floor(now / RESOLUTION_MS[resolution]) - this.slots[resolution] + 1) *
-        RESOLUTION_MS[resolution];
+    for (const resolution of RESOLUTIONS) {
+      const slotMs = RESOLUTION_MS[resolution];
+      const horizon = (Math.floor(now / slotMs) - this.slots[resolution] + 1) * slotMs;
       if (query.from >= horizon) return resolution;
     }
     return '1h';
   }
+}
 
-  private aggregate(
-    matching: readonly Series[],
-    query: MetricQuery,
-    resolution: Resolution,
-  ): QueryResult {
-    const index = ORDER.indexOf(resolution);
-    const into: SlotAggregate = { count: 0, sum: 0, min: Infinity, max: -Infinity };
-    const sketch: DDSketch = createSketch();
-    let counter = true;
-    for (const series of matching) {
-      series.rings[index]!.collect(query.from, query.to, into, sketch);
-      if (series.kind !== 'counter') counter = false;
-    }
-    if (into.count === 0) return emptyResult(resolution);
-    const seconds = Math.max(query.to - query.from, 1) / 1_000;
-    const kind: MetricKind = counter ? 'counter' : 'gauge';
-    return {
-      count: into.count,
-      sum: into.sum,
-      avg: into.sum / into.count,
-      min: into.min,
-      max: into.max,
-      rate: (kind === 'counter' ? into.sum : into.count) / seconds,
-      p50: sketch.getValueAtQuantile(0.5),
-      p95: sketch.getValueAtQuantile(0.95),
-      p99: sketch.getValueAtQuantile(0.99),
-      first: into.first ?? Number.NaN,
-      last: into.last ?? Number.NaN,
-      resolution,
-    };
-  }
+function seriesInfo(series: Series): SeriesInfo {
+  const info: SeriesInfo = {
+    name: series.name,
+    kind: series.kind,
+    lastTimestamp: series.lastTimestamp,
+  };
+  if (series.unit !== undefined) info.unit = series.unit;
+  if (series.attributes !== undefined) info.attributes = series.attributes;
+  return info;
 }
 
 /** Creates an in-memory metric store. */

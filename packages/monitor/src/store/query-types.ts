@@ -33,7 +33,7 @@ export interface QueryResult {
   max: number;
   /** Per second: the sum for counters, the number of values for gauges and histograms. */
   rate: number;
-  /** Median, from merged sketches (1 % relative error). */
+  /** Median, from merged log-bucket sketches (1 % relative error). */
   p50: number;
   /** 95th percentile. */
   p95: number;
@@ -53,6 +53,17 @@ export interface GroupedResult {
   attributes: MetricAttributes;
   /** The group's aggregates. */
   result: QueryResult;
+}
+
+/** One step of `queryRange`: its start (epoch ms) and aggregates, null when it had no data. */
+export type RangePoint = [stepStartMs: number, result: QueryResult | null];
+
+/** One group of `queryRangeGroups`: the group's attribute values and its time series. */
+export interface GroupedRange {
+  /** The group's attribute values. */
+  attributes: MetricAttributes;
+  /** `[stepStartMs, result]` per step. */
+  points: RangePoint[];
 }
 
 /** What the store knows about one series. */
