@@ -10,6 +10,24 @@ export {
 export type { BudgetStatus } from './budgets/budget-status.js';
 export { type BudgetWindow, type WindowSpan, windowAt } from './budgets/calendar-window.js';
 export {
+  openRedisBudgetCounterStore,
+  type RedisBudgetCounterStore,
+  type RedisBudgetCounterStoreOptions,
+} from './budgets/redis-budget-counter-store.js';
+export { budgetUnavailableError } from './budgets/redis-budget-unavailable-error.js';
+export {
+  failFastRedisOptions,
+  type RedisConnectionState,
+  type RedisConnectionWatch,
+  reconnectDelay,
+  watchRedisConnection,
+} from './budgets/redis-connection.js';
+export {
+  type CounterSeeder,
+  type LedgerCounterSeederOptions,
+  ledgerCounterSeeder,
+} from './budgets/redis-ledger-seeder.js';
+export {
   openSqliteBudgetCounterStore,
   type SqliteBudgetCounterStoreOptions,
 } from './budgets/sqlite-budget-counter-store.js';

@@ -48,6 +48,10 @@ describe('windowAt', () => {
     const week = windowAt(Date.parse('2026-01-15T12:00:00Z'), 'week', 'UTC');
     expect(week.id).toBe('week-of-2026-01-12');
     expect(week.endsAt).toBe(Date.parse('2026-01-19T00:00:00Z'));
-    expect(windowAt(0, 'total', 'UTC')).toEqual({ id: 'total', endsAt: Number.POSITIVE_INFINITY });
+    expect(windowAt(0, 'total', 'UTC')).toEqual({
+      id: 'total',
+      startsAt: Number.NEGATIVE_INFINITY,
+      endsAt: Number.POSITIVE_INFINITY,
+    });
   });
 });

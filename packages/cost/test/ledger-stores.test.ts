@@ -59,8 +59,10 @@ describe.skipIf(!postgresReachable)(
       const first = await openPostgresLedger({ pool, schema, tablePrefix: prefix, batchSize: 3 });
       await first.append(Array.from({ length: 10 }, (_, index) => makeRecord({ id: `m${index}` })));
       await openPostgresLedger({ pool, schema, tablePrefix: prefix });
-      const migrations = await pool.query(`SELECT version FROM "${schema}"."${prefix}migrations"`);
-      expect(migrations.rows).toEqual([{ version: 1 }]);
+      const migrations = await pool.query(
+        `SELECT version FROM "${schema}"."${prefix}migrations" ORDER BY version`,
+      );
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
       expect((await first.query())[0]?.records).toBe(10);
     });
   },

@@ -18,6 +18,11 @@ export interface CounterReservation {
   limitMicros?: Micros;
   /** When the counter may be forgotten, epoch milliseconds. */
   expiresAt: number;
+  /**
+   * Who holds the reservation (unique per admission). Stores that lease reservations (Redis)
+   * release a crashed holder's reservation when its lease runs out; others ignore it.
+   */
+  holder?: string;
 }
 
 /** The end of one reservation: the reservation is released and the actual cost spent. */
@@ -30,6 +35,8 @@ export interface CounterSettlement {
   actualMicros: Micros;
   /** When the counter may be forgotten. */
   expiresAt: number;
+  /** The holder named at `reserve`; a leasing store releases what that holder still holds. */
+  holder?: string;
 }
 
 /** Result of a reservation: all counters admitted it, or the first one that could not. */

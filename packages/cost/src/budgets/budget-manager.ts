@@ -23,6 +23,8 @@ export interface BudgetHold {
 /** What admission reserved for one request; reconciled exactly once. */
 export interface Admission {
   requestId: string;
+  /** Unique id of this admission: the lease holder in stores that lease reservations. */
+  holder: string;
   metadata: RequestMetadata | undefined;
   holds: BudgetHold[];
   settled: boolean;
@@ -84,6 +86,8 @@ export class BudgetManager {
     };
     this.refuseUnpriced(context, worstOf, metadata);
     await this.downgrade(context, worstOf, metadata);
+    // Request ids may come from callers; a lease holder must be unique across gateways.
+    const holder = globalThis.crypto.randomUUID();
     for (;;) {
       const holds = this.plan(context.candidates, worstOf, metadata);
       const outcome = await this.options.store.reserve(
@@ -91,11 +95,12 @@ export class BudgetManager {
           key: hold.counterKey,
           amountMicros: hold.amountMicros,
           expiresAt: hold.expiresAt,
+          holder,
           ...(hold.budget.action === 'block' ? { limitMicros: hold.budget.limitMicros } : {}),
         })),
       );
       if (outcome.admitted)
-        return { requestId: context.requestId, metadata, holds, settled: false };
+        return { requestId: context.requestId, holder, metadata, holds, settled: false };
       const failed = holds.find((hold) => hold.counterKey === outcome.key) as BudgetHold;
       const others = (deployment: Deployment) =>
         scopeKeyOf(failed.budget, deployment, metadata) !== failed.scopeKey;
@@ -233,6 +238,7 @@ export class BudgetManager {
         amountMicros: steps[index] ?? 0,
         limitMicros: hold.budget.limitMicros,
         expiresAt: hold.expiresAt,
+        holder: admission.holder,
       })),
     );
     if (outcome.admitted) {
@@ -266,6 +272,7 @@ export class BudgetManager {
         reservedMicros: hold.amountMicros,
         actualMicros: actual(hold),
         expiresAt: hold.expiresAt,
+        holder: admission.holder,
       })),
     );
     admission.holds.forEach((hold, index) => {

@@ -5,6 +5,8 @@ export type BudgetWindow = 'total' | 'hour' | 'day' | 'week' | 'month';
 export interface WindowSpan {
   /** Id of the window, part of the counter key: a new id is a reset (`2026-03-08`, `2026-03`). */
   id: string;
+  /** When this window started, epoch milliseconds; `-Infinity` for `total`. */
+  startsAt: number;
   /** When the next window starts, epoch milliseconds; `Infinity` for `total`. */
   endsAt: number;
 }
@@ -90,30 +92,27 @@ function dateId(year: number, month: number, day: number): string {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 
-interface CachedSpan extends WindowSpan {
-  startsAt: number;
-}
-
 // Formatting dates in a zone costs microseconds; a window is reused until it ends.
-const lastSpans = new Map<string, CachedSpan>();
+const lastSpans = new Map<string, WindowSpan>();
 
 /** The window `time` falls in, in `timeZone`. */
 export function windowAt(time: number, window: BudgetWindow, timeZone: string): WindowSpan {
-  if (window === 'total') return { id: 'total', endsAt: Number.POSITIVE_INFINITY };
+  if (window === 'total')
+    return { id: 'total', startsAt: Number.NEGATIVE_INFINITY, endsAt: Number.POSITIVE_INFINITY };
   const cacheKey = `${window}|${timeZone}`;
   const cached = lastSpans.get(cacheKey);
   if (cached && cached.startsAt <= time && time < cached.endsAt)
-    return { id: cached.id, endsAt: cached.endsAt };
+    return { id: cached.id, startsAt: cached.startsAt, endsAt: cached.endsAt };
   const span = computeWindow(time, window, timeZone);
   lastSpans.set(cacheKey, span);
-  return { id: span.id, endsAt: span.endsAt };
+  return { id: span.id, startsAt: span.startsAt, endsAt: span.endsAt };
 }
 
 function computeWindow(
   time: number,
   window: Exclude<BudgetWindow, 'total'>,
   timeZone: string,
-): CachedSpan {
+): WindowSpan {
   const local = localTime(time, timeZone);
   const { year, month, day } = local;
   switch (window) {

@@ -21,4 +21,14 @@ CREATE TABLE ${table('records')} (
 );
 CREATE INDEX ON ${table('records')} (time);`,
   },
+  {
+    // Report queries filter by time and group by one of these; budget reseeding sums one scope.
+    version: 2,
+    up: (table) => `
+CREATE INDEX ON ${table('records')} (provider, time);
+CREATE INDEX ON ${table('records')} (model, time);
+CREATE INDEX ON ${table('records')} (session_id, time) WHERE session_id IS NOT NULL;
+CREATE INDEX ON ${table('records')} (user_id, time) WHERE user_id IS NOT NULL;
+CREATE INDEX ON ${table('records')} USING GIN (tags);`,
+  },
 ];
