@@ -12,6 +12,7 @@ afterEach(async () => {
 describe('costPlugin tracking', () => {
   it('records every chat attempt with its catalog cost and request metadata', async () => {
     harness = await startHarness();
+    expect(harness.plugin.ledger).toBeDefined();
     const metadata = { sessionId: 's1', user: 'ann', tags: { team: 'search' } };
     await harness.kernel.chat(ask('one two three four', { metadata }));
     const report = await harness.plugin.report({ groupBy: 'tag:team' });

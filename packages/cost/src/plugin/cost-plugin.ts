@@ -177,11 +177,10 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       await ledger?.close();
     },
   });
-  return Object.assign(plugin, {
+  // Object.assign would copy the getter's value once (undefined before setup): define it instead.
+  Object.defineProperty(plugin, 'ledger', { get: () => ledger, enumerable: true });
+  return Object.assign(plugin as typeof plugin & { readonly ledger: BatchedLedger | undefined }, {
     priceBook,
-    get ledger() {
-      return ledger;
-    },
     budgetStatus: () => status(),
     async report(query?: CostReportQuery) {
       await ledger?.flush();
