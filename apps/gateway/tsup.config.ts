@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -7,4 +8,9 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
+  // The dashboard's HTML, CSS and browser scripts are served as files, not bundled: copy them
+  // next to the bundles, where src/dashboard/dashboard-assets.ts looks for them.
+  onSuccess: async () => {
+    await cp('src/dashboard/dashboard-page', 'dist/dashboard-page', { recursive: true });
+  },
 });

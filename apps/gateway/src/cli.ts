@@ -1,6 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { cac } from 'cac';
 import { checkCommand } from './cli/check-command.js';
+import { type CostsFlags, costsCommand } from './cli/costs-command.js';
+import { DEMO_FLAG_HELP, demoCommand } from './cli/demo-command.js';
+import { EXIT_NO_HEALTHY_PROVIDER, providersCommand } from './cli/providers-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { ConfigFileError } from './config/config-error.js';
 import { configJsonSchema } from './config/json-schema.js';
@@ -27,11 +30,28 @@ cli
   })
   .option('--port <port>', 'Port to listen on (overrides server.port; 0 picks a free one)')
   .option('--host <host>', 'Address to bind (overrides server.host; default 127.0.0.1)')
-  .action((flags: { config: string; port?: string; host?: string }) =>
+  .option('--no-watch', 'Do not reload when the config file changes (SIGHUP still reloads)')
+  .action((flags: { config: string; port?: string; host?: string; watch: boolean }) =>
     serveCommand({
       config: flags.config,
+      watch: flags.watch,
       ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
       ...(flags.host === undefined ? {} : { host: flags.host }),
+    }).catch(fail),
+  );
+
+cli
+  .command('demo', 'Run Loom with simulated upstreams, traffic, an outage and the dashboard')
+  .option('--port <port>', DEMO_FLAG_HELP.port)
+  .option('--no-traffic', DEMO_FLAG_HELP.noTraffic)
+  .option('--duration <seconds>', DEMO_FLAG_HELP.duration)
+  .option('--data <dir>', DEMO_FLAG_HELP.data)
+  .action((flags: { port?: string; traffic: boolean; duration?: string; data?: string }) =>
+    demoCommand({
+      traffic: flags.traffic,
+      ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
+      ...(flags.duration === undefined ? {} : { duration: Number(flags.duration) }),
+      ...(flags.data === undefined ? {} : { data: String(flags.data) }),
     }).catch(fail),
   );
 
@@ -40,6 +60,38 @@ cli
   .option('--config <file>', 'Config file to validate', { default: 'loom.yaml' })
   .action((flags: { config: string }) =>
     checkCommand(flags.config).then((summary) => process.stdout.write(`${summary}\n`), fail),
+  );
+
+cli
+  .command('costs', 'Report spend from the ledger the config names (storage.ledger)')
+  .option('--config <file>', 'Config file whose storage.ledger is read', { default: 'loom.yaml' })
+  .option('--from <time>', 'Start, inclusive: ISO date (2026-01-31), date-time or epoch ms')
+  .option('--to <time>', 'End, exclusive: ISO date, date-time or epoch ms')
+  .option('--group-by <field>', 'provider | model | session | user | day (UTC) | tag | tag:<key>')
+  .option('--format <format>', 'table, json or csv (csv amounts in micro-dollars)', {
+    default: 'table',
+  })
+  .action((flags: CostsFlags) =>
+    costsCommand(flags).then((text) => process.stdout.write(`${text}\n`), fail),
+  );
+
+cli
+  .command(
+    'providers',
+    `Check every provider's health; exit 0 when one is healthy, ${EXIT_NO_HEALTHY_PROVIDER} when none`,
+  )
+  .option('--config <file>', 'Config file listing the providers', { default: 'loom.yaml' })
+  .option('--json', 'Print JSON instead of a table')
+  .option('--timeout <ms>', 'Time limit of each check (default health.timeoutMs or 5000)')
+  .action((flags: { config: string; json?: boolean; timeout?: string }) =>
+    providersCommand({
+      config: flags.config,
+      json: flags.json === true,
+      ...(flags.timeout === undefined ? {} : { timeoutMs: Number(flags.timeout) }),
+    }).then((outcome) => {
+      process.stdout.write(`${outcome.text}\n`);
+      process.exitCode = outcome.exitCode;
+    }, fail),
   );
 
 cli

@@ -87,6 +87,54 @@ describe('the official openai client against the gateway', () => {
     expect(finish).toBe('tool_calls');
   });
 
+  it('completes a tool-call round trip: call, tool result, final answer', async () => {
+    const tools = [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'get_weather',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+          },
+        },
+      },
+    ];
+    const question = { role: 'user' as const, content: 'Weather in Paris?' };
+    const first = await stack.client.chat.completions.create({
+      model: 'chat',
+      messages: [question],
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type).toBe('function');
+    if (call?.type !== 'function') throw new Error('expected a function call');
+    expect(JSON.parse(call.function.arguments)).toHaveProperty('city');
+    const second = await stack.client.chat.completions.create({
+      model: 'chat',
+      messages: [
+        question,
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: call.id, content: '{"temperature":21}' },
+      ],
+      tools,
+    });
+    expect(second.choices[0]?.finish_reason).toBe('stop');
+    expect(second.choices[0]?.message.content).toBe('Weather in Paris?');
+    const sent = chatRequests(stack.primary).at(-1)?.body as { messages: unknown[] };
+    expect(sent.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      expect.objectContaining({
+        role: 'assistant',
+        tool_calls: [expect.objectContaining({ id: call.id })],
+      }),
+      { role: 'tool', tool_call_id: call.id, content: '{"temperature":21}' },
+    ]);
+  });
+
   it('passes response_format json_object and returns JSON text', async () => {
     const data = await stack.client.chat.completions.create({
       model: 'chat',

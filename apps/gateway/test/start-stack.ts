@@ -8,7 +8,11 @@ import {
 import OpenAI from 'openai';
 import { buildKernel } from '../src/config/build-kernel.js';
 import { validateConfig } from '../src/config/load-config.js';
-import { createGateway, type RunningGateway } from '../src/server/create-gateway.js';
+import {
+  createGateway,
+  type GatewayOptions,
+  type RunningGateway,
+} from '../src/server/create-gateway.js';
 
 /** A gateway on 127.0.0.1:0 in front of simulated upstreams, with an `openai` client. */
 export interface Stack {
@@ -28,13 +32,17 @@ export interface StackOptions {
   apiKeys?: string[];
   bodyLimitBytes?: number;
   config?: Record<string, unknown>;
+  /** More `createGateway` options (limits, logger, CORS, rate limiter...). */
+  gateway?: Omit<GatewayOptions, 'kernel'>;
+  /** Options of the simulated `primary` and `backup` OpenAI upstreams. */
+  upstream?: Parameters<typeof startOpenAIServer>[0];
 }
 
 /** Starts four upstreams (two OpenAI, Ollama, vLLM) and the gateway through the config path. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [primary, backup, ollama, vllm] = await Promise.all([
-    startOpenAIServer(),
-    startOpenAIServer(),
+    startOpenAIServer(options.upstream),
+    startOpenAIServer(options.upstream),
     startOllamaServer(),
     startVllmServer(),
   ]);
@@ -66,6 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiKeys: options.apiKeys,
     bodyLimitBytes: options.bodyLimitBytes,
     drainTimeoutMs: 1_000,
+    ...options.gateway,
   }).listen(0, '127.0.0.1');
   const client = new OpenAI({
     baseURL: `${gateway.url}/v1`,

@@ -1,4 +1,5 @@
 import { LoomError } from '@loom/core';
+import { MemoryLedger } from '@loom/cost';
 import { mockError, mockStream } from '@loom/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ask, type Harness, startHarness } from './helpers.js';
@@ -35,6 +36,27 @@ describe('costPlugin tracking', () => {
         metadata,
       }),
     ]);
+  });
+
+  it("with ledgerWrites: 'request', a request's row is stored before its answer returns", async () => {
+    const stored = async (ledgerWrites: 'batched' | 'request') => {
+      const ledger = new MemoryLedger();
+      harness = await startHarness({
+        ledger,
+        ledgerWrites,
+        batching: { flushIntervalMs: 60_000 },
+      });
+      await harness.kernel.chat(ask('one two'));
+      const collected = [];
+      for await (const _part of await harness.kernel.stream(ask('three four')))
+        collected.push(_part);
+      const [total] = await ledger.query({});
+      await harness.kernel.stop();
+      harness = undefined;
+      return total?.records ?? 0;
+    };
+    expect(await stored('request')).toBe(2);
+    expect(await stored('batched')).toBe(0);
   });
 
   it('records embeddings and local runtimes (free) with their type', async () => {

@@ -1,35 +1,43 @@
-import { basename } from 'node:path';
-import { buildKernel } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
-import { createGateway } from '../server/create-gateway.js';
-import { gatewayServerOptions } from '../server/server-options.js';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
+import { startLoom } from '../runtime/start-loom.js';
 
 /** Flags of `loom serve`. */
 export interface ServeFlags {
   config: string;
   port?: number;
   host?: string;
+  /** Reload when the config file changes; default true. */
+  watch?: boolean;
 }
 
+/** The ledger `loom serve` uses when the config names none: SQLite next to the config file. */
+export const SERVE_DEFAULT_LEDGER = 'sqlite://./loom.db';
+
 /**
- * Loads the config, starts the kernel and the gateway, prints the URL, and on SIGINT / SIGTERM
- * stops accepting, drains in-flight requests and streams, then stops the kernel.
+ * Loads the config and starts Loom (kernel, cost and monitor plugins, gateway, JSON API,
+ * `/metrics`, dashboard). SIGHUP and edits of the config file reload it (an invalid new config
+ * is reported and the running one kept); SIGINT / SIGTERM stop accepting, drain in-flight
+ * requests and streams, flush the ledger and exit 0.
  */
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = await loadConfig(flags.config);
-  const kernel = buildKernel(config, basename(flags.config));
-  await kernel.start();
-  const gateway = createGateway({ kernel, ...gatewayServerOptions(config.server) });
-  const port = flags.port ?? config.server?.port ?? 4000;
-  const running = await gateway.listen(port, flags.host ?? config.server?.host ?? '127.0.0.1');
-  process.stdout.write(`loom gateway listening on ${running.url}\n`);
+  const loom = await startLoom(config, {
+    file: flags.config,
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    defaultLedger: SERVE_DEFAULT_LEDGER,
+    routes: dashboardRoutes(),
+    watch: flags.watch !== false,
+  });
+  process.stdout.write(`loom gateway listening on ${loom.url} (dashboard at ${loom.url}/)\n`);
+  process.on('SIGHUP', () => void loom.reloadFromFile());
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: draining in-flight requests...\n`);
-    await running.close();
-    await kernel.stop();
+    await loom.close();
     process.stdout.write('loom gateway stopped\n');
     process.exit(0);
   };

@@ -62,15 +62,11 @@ function createProvider(entry: ProviderConfig): ProviderV1 {
 }
 
 /**
- * Assembles the providers and the kernel a config describes. A provider refusing its settings is
- * reported as a config error at `providers.N`, naming `file`.
+ * Creates every provider a config lists, without starting anything. A provider refusing its
+ * settings is reported as a config error at `providers.N`, naming `file`.
  */
-export function buildKernel(
-  config: LoomConfig,
-  file = 'config',
-  extra: Partial<KernelOptions> = {},
-): Kernel {
-  const providers = config.providers.map((entry, index) => {
+export function buildProviders(config: LoomConfig, file = 'config'): ProviderV1[] {
+  return config.providers.map((entry, index) => {
     try {
       return createProvider(entry);
     } catch (error) {
@@ -78,9 +74,20 @@ export function buildKernel(
       throw new ConfigFileError(file, [{ path: `providers.${index}`, message: error.message }]);
     }
   });
+}
+
+/**
+ * Assembles the providers and the kernel a config describes; `extra` adds kernel options such as
+ * plugins and alert sinks (see `startLoom`). Errors as in `buildProviders`.
+ */
+export function buildKernel(
+  config: LoomConfig,
+  file = 'config',
+  extra: Partial<KernelOptions> = {},
+): Kernel {
   return createKernel(
     compact({
-      providers,
+      providers: buildProviders(config, file),
       models: config.models,
       defaultProvider: config.defaultProvider,
       routing: config.routing,

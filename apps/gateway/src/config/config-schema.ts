@@ -1,6 +1,14 @@
 import { modelCapabilitiesSchema } from '@loom/core';
 import { z } from 'zod';
 import { isLinkLocalURL } from './link-local.js';
+import {
+  alertsConfigSchema,
+  budgetConfigSchema,
+  monitorConfigSchema,
+  pricingConfigSchema,
+  storageConfigSchema,
+} from './plugins-schema.js';
+import { loggingConfigSchema, serverConfigSchema } from './server-schema.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -93,22 +101,12 @@ const routingSchema = z.strictObject({
     .optional(),
 });
 
-/** Keys owned by later work (cost, monitor, storage): accepted as objects, validated there. */
-const passthrough = z.record(z.string(), z.unknown());
-
 /** The gateway configuration file (`loom.yaml` / `loom.json`). */
 export const loomConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    server: z
-      .strictObject({
-        port: z.number().int().min(0).max(65_535).optional(),
-        host: z.string().min(1).optional(),
-        apiKeys: z.array(z.string().min(8, 'at least 8 characters')).optional(),
-        bodyLimitBytes: positiveInt.optional(),
-        drainTimeoutMs: nonNegativeInt.optional(),
-      })
-      .optional(),
+    server: serverConfigSchema.optional(),
+    logging: loggingConfigSchema.optional(),
     providers: z.array(providerConfigSchema).min(1),
     models: z
       .array(z.strictObject({ name: z.string().min(1), targets: z.array(targetSchema).min(1) }))
@@ -125,9 +123,11 @@ export const loomConfigSchema = z
     health: z
       .strictObject({ intervalMs: nonNegativeInt.optional(), timeoutMs: positiveInt.optional() })
       .optional(),
-    budgets: z.array(passthrough).optional(),
-    alerts: passthrough.optional(),
-    storage: passthrough.optional(),
+    budgets: z.array(budgetConfigSchema).optional(),
+    pricing: pricingConfigSchema.optional(),
+    alerts: alertsConfigSchema.optional(),
+    monitor: monitorConfigSchema.optional(),
+    storage: storageConfigSchema.optional(),
   })
   .superRefine((config, context) => {
     const ids = new Set<string>();

@@ -2,22 +2,51 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kernel } from '@loom/core';
-import { createApiKeyChecker } from './api-keys.js';
-import { type Route, type RouteOptions, routeRequest } from './route-request.js';
+import type { Logger } from 'pino';
+import { logAccess } from '../logging/access-log.js';
+import type { AccessRecord } from '../logging/access-record.js';
+import { createApiKeyChecker, type GatewayKeyEntry } from './api-keys.js';
+import type { CorsOptions } from './cors.js';
+import { createMemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
+import type { RateLimiter, RateLimits } from './rate-limit/rate-limiter.js';
+import type { DependencyStatus } from './readiness.js';
+import type { RequestLimits } from './request-limits.js';
+import { type Exchange, type Route, type RouteOptions, routeRequest } from './route-request.js';
 import { sendError } from './send.js';
 
 /** Options of `createGateway`. */
 export interface GatewayOptions {
   /** The kernel that serves every request. The gateway does not start or stop it. */
   kernel: Kernel;
-  /** Gateway API keys; when given, `/v1/*` requires one as a bearer token. Kept only hashed. */
-  apiKeys?: readonly string[];
+  /**
+   * Gateway API keys; when given, `/v1/*` requires one as a bearer token. Kept only hashed. An
+   * entry may carry a `name` (for logs) and its own `requestsPerMinute` / `tokensPerMinute`.
+   */
+  apiKeys?: readonly GatewayKeyEntry[];
+  /** Default per-key limits; with no keys configured they apply to all callers together. */
+  rateLimits?: RateLimits;
+  /** Where request and token counts live; default in process memory. */
+  rateLimiter?: RateLimiter;
+  /** Message count, max_tokens and stream duration limits of chat requests. */
+  limits?: RequestLimits;
+  /** Browser origins allowed to call the OpenAI routes; default none (CORS closed). */
+  cors?: CorsOptions;
+  /** Serve admin routes (`Route.admin`) to non-loopback clients; default false. */
+  exposeAdmin?: boolean;
+  /** Writes one access line per request; default none. */
+  logger?: Logger;
+  /** Include prompts and answers in access lines; default false. */
+  logPrompts?: boolean;
   /** Largest request body, bytes; default 4 MiB. */
   bodyLimitBytes?: number;
   /** How long `close()` waits for in-flight requests and streams, ms; default 10 000. */
   drainTimeoutMs?: number;
   /** More routes by path (JSON API, metrics, dashboard); the OpenAI routes cannot be replaced. */
   routes?: Readonly<Record<string, Route>>;
+  /** Shared services `/readyz` reports; a `required` one that is not ready makes it answer 503. */
+  dependencies?: () => readonly DependencyStatus[];
+  /** Micro-dollars a finished request cost, for `x-loom-cost-usd` (the runtime reads the cost plugin's events). */
+  requestCost?: (requestId: string) => number | undefined;
 }
 
 /** A listening gateway. */
@@ -26,6 +55,11 @@ export interface RunningGateway {
   url: string;
   /** Stops accepting, drains in-flight requests up to the drain deadline, then closes sockets. */
   close(): Promise<void>;
+  /**
+   * Serves new requests with `kernel` from now on; requests already running finish on the kernel
+   * they started on (config reload). The gateway does not start or stop either kernel.
+   */
+  setKernel(kernel: Kernel): void;
 }
 
 /** An OpenAI-compatible HTTP server in front of a kernel. */
@@ -47,16 +81,36 @@ export function createGateway(options: GatewayOptions): Gateway {
     keys: createApiKeyChecker(options.apiKeys),
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     nowSeconds: () => Math.floor(Date.now() / 1000),
+    limits: options.limits ?? {},
+    logPrompts: options.logPrompts === true,
+    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
+    rateLimits: options.rateLimits ?? {},
+    exposeAdmin: options.exposeAdmin === true,
+    ...(options.cors ? { cors: options.cors } : {}),
     ...(options.routes ? { extraRoutes: options.routes } : {}),
+    ...(options.requestCost ? { requestCost: options.requestCost } : {}),
+    ...(options.dependencies ? { dependencies: options.dependencies } : {}),
   };
   const inFlight = new Set<ServerResponse>();
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
+    const startedAt = performance.now();
+    const record: AccessRecord = {
+      requestId,
+      method: request.method ?? 'GET',
+      path: (request.url ?? '/').split('?', 1)[0] ?? '/',
+    };
+    const exchange: Exchange = { request, response, requestId, record };
     inFlight.add(response);
-    response.once('close', () => inFlight.delete(response));
-    routeRequest(routeOptions, { request, response, requestId }).catch((error: unknown) => {
-      sendError(response, error, { 'x-loom-request-id': requestId });
+    response.once('close', () => {
+      inFlight.delete(response);
+      settle(routeOptions, exchange, options.logger, startedAt);
+    });
+    routeRequest(routeOptions, exchange).catch((error: unknown) => {
+      const sent = sendError(response, error, { 'x-loom-request-id': requestId });
+      record.error = sent.body.error;
+      if (sent.status >= 500) record.cause = error;
       // A body left unread (413, auth failure) would otherwise keep the socket busy.
       if (!request.complete) response.once('finish', () => request.destroy());
     });
@@ -73,11 +127,31 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve({
             url: `http://${shownHost}:${address.port}`,
             close: () => drain(server, inFlight, options.drainTimeoutMs ?? 10_000),
+            setKernel: (kernel) => {
+              routeOptions.kernel = kernel;
+            },
           });
         });
       });
     },
   };
+}
+
+/** After a response closed: charge its tokens to the caller's limit and write the access line. */
+function settle(
+  options: RouteOptions,
+  exchange: Exchange,
+  logger: Logger | undefined,
+  startedAt: number,
+): void {
+  const { rateKey, record } = exchange;
+  if (rateKey !== undefined && record.tokens && record.tokens.total > 0) {
+    // A shared limiter failing must not fail a request that is already answered.
+    Promise.resolve()
+      .then(() => options.rateLimiter.addTokens(rateKey, record.tokens?.total ?? 0))
+      .catch((error: unknown) => logger?.warn({ err: error }, 'rate limiter addTokens failed'));
+  }
+  if (logger) logAccess(logger, record, exchange.response, startedAt);
 }
 
 async function drain(

@@ -1,17 +1,20 @@
-import type { ServerResponse } from 'node:http';
 import { formatEmbeddings, parseEmbeddingsRequest } from '../wire/embeddings.js';
 import { clientGoneSignal } from './call-signal.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
+import type { Exchange } from './route-request.js';
 import { sendJson } from './send.js';
+import { recordUsage } from './served-record.js';
 
 /** `POST /v1/embeddings`. */
 export async function handleEmbeddings(
   context: GatewayContext,
   body: unknown,
-  exchange: { response: ServerResponse; requestId: string },
+  exchange: Exchange,
 ): Promise<void> {
   const parsed = parseEmbeddingsRequest(body);
+  exchange.record.requestedModel = parsed.model;
+  if (context.logPrompts) exchange.record.prompt = parsed.input;
   const signal = clientGoneSignal(exchange.response);
   const result = await context.kernel.embed(
     {
@@ -22,6 +25,10 @@ export async function handleEmbeddings(
     },
     { signal, requestId: exchange.requestId },
   );
+  exchange.record.model = result.model;
+  recordUsage(exchange.record, result.usage);
   const body200 = formatEmbeddings(result, { model: parsed.model, encoding: parsed.encoding });
-  sendJson(exchange.response, 200, body200, loomHeaders({ requestId: exchange.requestId }));
+  const costMicros = context.requestCost?.(exchange.requestId);
+  const headers = loomHeaders({ requestId: exchange.requestId, costMicros });
+  sendJson(exchange.response, 200, body200, headers);
 }

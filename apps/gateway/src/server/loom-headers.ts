@@ -7,6 +7,8 @@ export function loomHeaders(options: {
   deployment?: Deployment;
   attempts?: number;
   cached?: boolean;
+  /** What the request cost, micro-dollars; sent as `x-loom-cost-usd`. */
+  costMicros?: number | undefined;
 }): Headers {
   const headers: Headers = { 'x-loom-request-id': options.requestId };
   if (options.deployment) {
@@ -15,5 +17,7 @@ export function loomHeaders(options: {
   }
   if (options.attempts !== undefined) headers['x-loom-attempts'] = options.attempts;
   if (options.cached !== undefined) headers['x-loom-cache'] = options.cached ? 'hit' : 'miss';
+  if (options.costMicros !== undefined)
+    headers['x-loom-cost-usd'] = (options.costMicros / 1e6).toFixed(6);
   return headers;
 }

@@ -1,13 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { AccessRecord } from '../logging/access-record.js';
 import { formatModelList } from '../wire/models-list.js';
+import { assertAdminAccess } from './admin-access.js';
 import type { ApiKeyChecker } from './api-keys.js';
 import { bearerToken } from './api-keys.js';
+import { answerPreflight, applyCors, type CorsOptions, isPreflight } from './cors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { handleChat } from './handle-chat.js';
 import { handleEmbeddings } from './handle-embeddings.js';
+import { admitRequest, effectiveLimits } from './rate-limit/admit-request.js';
+import type { RateLimiter, RateLimits } from './rate-limit/rate-limiter.js';
 import { readJsonBody } from './read-body.js';
-import { readiness } from './readiness.js';
+import { type DependencyStatus, readiness } from './readiness.js';
 import { sendJson } from './send.js';
 
 /** Everything routing needs besides the request itself. */
@@ -16,6 +21,16 @@ export interface RouteOptions extends GatewayContext {
   bodyLimitBytes: number;
   /** Routes added by the assembly (JSON API, metrics, dashboard); built-in paths win. */
   extraRoutes?: Readonly<Record<string, Route>>;
+  /** Counts requests and tokens per gateway key. */
+  rateLimiter: RateLimiter;
+  /** Default per-key limits (`server.rateLimits`). */
+  rateLimits: RateLimits;
+  /** Allowed browser origins; absent: CORS closed. */
+  cors?: CorsOptions;
+  /** Serve admin routes to non-loopback clients (`server.exposeAdmin`). */
+  exposeAdmin: boolean;
+  /** Shared services `/readyz` reports (Redis). */
+  dependencies?: () => readonly DependencyStatus[];
 }
 
 /** One path's handler. `admin` marks operator routes (JSON API, metrics, dashboard). */
@@ -27,7 +42,15 @@ export interface Route {
   run: Handler;
 }
 /** The request being answered. */
-export type Exchange = { request: IncomingMessage; response: ServerResponse; requestId: string };
+export type Exchange = {
+  request: IncomingMessage;
+  response: ServerResponse;
+  requestId: string;
+  /** What the access line will say; handlers add provider, model, tokens and errors. */
+  record: AccessRecord;
+  /** Rate-limit counter of the caller, set once it is admitted; tokens are charged to it. */
+  rateKey?: string;
+};
 /** A route's handler. */
 export type Handler = (
   options: RouteOptions,
@@ -58,7 +81,7 @@ const ROUTES: Record<string, Route> = {
     auth: false,
     body: false,
     run: (options, _body, { response }) => {
-      const state = readiness(options.kernel);
+      const state = readiness(options.kernel, options.dependencies?.());
       sendJson(response, state.ready ? 200 : 503, state);
     },
   },
@@ -83,12 +106,36 @@ function unauthorized(): GatewayError {
   });
 }
 
-/** Finds the route, checks method and key, reads the body and runs the handler. */
+const ANONYMOUS = { id: 'anonymous', name: 'anonymous', limits: {} };
+
+/** Checks the gateway key (when keys are configured) and the caller's rate limits. */
+async function admitCaller(options: RouteOptions, exchange: Exchange): Promise<void> {
+  let caller = ANONYMOUS;
+  if (options.keys.enabled) {
+    const identity = options.keys.identify(bearerToken(exchange.request.headers.authorization));
+    if (!identity) throw unauthorized();
+    caller = identity;
+    exchange.record.keyName = identity.name;
+  }
+  const limits = effectiveLimits(options.rateLimits, caller.limits);
+  await admitRequest(options.rateLimiter, caller, limits);
+  exchange.rateKey = caller.id;
+}
+
+/**
+ * Finds the route, answers CORS preflights, keeps admin routes local, checks method, key and
+ * rate limits, reads the body and runs the handler.
+ */
 export async function routeRequest(options: RouteOptions, exchange: Exchange): Promise<void> {
   const { request, response } = exchange;
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
   const route = ROUTES[path] ?? options.extraRoutes?.[path];
   if (!route) throw notFound(path);
+  if (route.admin) assertAdminAccess(request, options.exposeAdmin);
+  // Admin routes are same-origin (the dashboard): they never answer other origins.
+  else if (isPreflight(request))
+    return answerPreflight(options.cors, request, response, route.method);
+  else applyCors(options.cors, request, response);
   if (request.method !== route.method) {
     response.setHeader('allow', route.method);
     throw new GatewayError({
@@ -98,9 +145,7 @@ export async function routeRequest(options: RouteOptions, exchange: Exchange): P
       message: `${request.method} is not allowed on '${path}'; use ${route.method}.`,
     });
   }
-  if (route.auth && options.keys.enabled) {
-    if (!options.keys.verify(bearerToken(request.headers.authorization))) throw unauthorized();
-  }
+  if (route.auth) await admitCaller(options, exchange);
   const body = route.body ? await readJsonBody(request, options.bodyLimitBytes) : undefined;
   await route.run(options, body, exchange);
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { toOpenAIError } from '../errors/to-openai-error.js';
+import { type OpenAIErrorResponse, toOpenAIError } from '../errors/to-openai-error.js';
 
 /** Response headers as Node takes them. */
 export type Headers = Record<string, string | number>;
@@ -21,10 +21,18 @@ export function sendJson(
   response.end(text);
 }
 
-/** Sends any error in OpenAI's shape, with `Retry-After` when the wait is known. */
-export function sendError(response: ServerResponse, error: unknown, headers: Headers = {}): void {
+/**
+ * Sends any error in OpenAI's shape, with `Retry-After` when the wait is known; returns what it
+ * answered (for the access line).
+ */
+export function sendError(
+  response: ServerResponse,
+  error: unknown,
+  headers: Headers = {},
+): OpenAIErrorResponse {
   const mapped = toOpenAIError(error);
   const all: Headers = { ...headers };
   if (mapped.retryAfterSeconds !== undefined) all['retry-after'] = mapped.retryAfterSeconds;
   sendJson(response, mapped.status, mapped.body, all);
+  return mapped;
 }

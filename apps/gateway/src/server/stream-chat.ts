@@ -1,16 +1,20 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { toOpenAIError } from '../errors/to-openai-error.js';
+import type { ChatStreamPart, Usage } from '@loom/core';
+import { type OpenAIErrorBody, toOpenAIError } from '../errors/to-openai-error.js';
+import type { AccessRecord } from '../logging/access-record.js';
 import { ChunkEncoder } from '../wire/chunk-encoder.js';
 import type { ParsedChatRequest } from '../wire/parse-chat-request.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
+import { recordServed, recordUsage } from './served-record.js';
 
 interface StreamExchange {
   response: ServerResponse;
   requestId: string;
   signal: AbortSignal;
   meta: { id: string; model: string; created: number };
+  record: AccessRecord;
 }
 
 /** Writes respecting backpressure: a slow client slows the upstream read instead of buffering. */
@@ -18,39 +22,112 @@ async function write(response: ServerResponse, text: string, signal: AbortSignal
   if (text && !response.write(text)) await once(response, 'drain', { signal });
 }
 
+function durationExceeded(limitMs: number): OpenAIErrorBody {
+  return {
+    error: {
+      message: `The stream ran longer than this gateway's limit of ${limitMs} ms and was ended.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'stream_duration_exceeded',
+    },
+  };
+}
+
+/** What a stream said, for the access line and the tokens-per-minute charge. */
+class StreamTally {
+  usage?: Usage;
+  outputChars = 0;
+  text = '';
+
+  constructor(private readonly keepText: boolean) {}
+
+  see(part: ChatStreamPart): void {
+    if (part.type === 'usage' || (part.type === 'finish' && part.usage)) {
+      this.usage = part.usage;
+      return;
+    }
+    const piece =
+      part.type === 'text-delta'
+        ? part.delta
+        : part.type === 'tool-call-delta'
+          ? (part.argumentsDelta ?? '')
+          : '';
+    this.outputChars += piece.length;
+    if (this.keepText) this.text += piece;
+  }
+
+  /** The reported usage, else (a stream cut short) about four characters per output token. */
+  usageOrEstimate(): Usage {
+    if (this.usage) return this.usage;
+    const output = Math.ceil(this.outputChars / 4);
+    return { inputTokens: 0, outputTokens: output, totalTokens: output, estimated: true };
+  }
+}
+
 /**
  * Streams a completion as SSE. Failures before the first chunk surface as an ordinary error
  * response (the kernel has failed over by then); after it, as an in-band `data: {"error"}` frame
- * with no `[DONE]`, so a client never mistakes a broken answer for a finished one.
+ * with no `[DONE]`, so a client never mistakes a broken answer for a finished one. A stream that
+ * outlives `limits.maxStreamDurationMs` is cancelled (the upstream call is aborted) and ends the
+ * same way, with `stream_duration_exceeded`.
  */
 export async function streamChat(
   context: GatewayContext,
   parsed: ParsedChatRequest,
   exchange: StreamExchange,
 ): Promise<void> {
-  const { response, requestId, signal } = exchange;
+  const { response, requestId, signal, record } = exchange;
   const stream = await context.kernel.stream(parsed.request, { signal, requestId });
+  const served = {
+    deployment: stream.deployment,
+    attempts: stream.attempts.length + 1,
+    cached: stream.cached === true,
+  };
+  recordServed(record, served);
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
-    ...loomHeaders({
-      requestId,
-      deployment: stream.deployment,
-      attempts: stream.attempts.length + 1,
-      cached: stream.cached === true,
-    }),
+    ...loomHeaders({ requestId, ...served }),
   });
   const encoder = new ChunkEncoder({ ...exchange.meta, includeUsage: parsed.includeUsage });
+  const tally = new StreamTally(context.logPrompts);
+  const limitMs = context.limits.maxStreamDurationMs;
+  const expiry = new AbortController();
+  const timer =
+    limitMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          expiry.abort();
+          stream.cancel(new Error(`stream duration limit of ${limitMs} ms reached`));
+        }, limitMs);
+  // A slow reader must not hold a stream past its deadline either.
+  const writeSignal = AbortSignal.any([signal, expiry.signal]);
+  const fail = (body: OpenAIErrorBody) => {
+    record.error = body.error;
+    response.end(encoder.error(body));
+  };
   try {
-    for await (const part of stream) await write(response, encoder.encode(part), signal);
-    response.end(encoder.end());
+    for await (const part of stream) {
+      tally.see(part);
+      await write(response, encoder.encode(part), writeSignal);
+      if (expiry.signal.aborted) break;
+    }
+    if (expiry.signal.aborted && limitMs !== undefined) fail(durationExceeded(limitMs));
+    else response.end(encoder.end());
   } catch (error) {
     if (signal.aborted) {
       stream.cancel(signal.reason);
       response.destroy();
-      return;
+    } else if (expiry.signal.aborted && limitMs !== undefined) {
+      stream.cancel(error);
+      fail(durationExceeded(limitMs));
+    } else {
+      fail(toOpenAIError(error).body);
     }
-    response.end(encoder.error(toOpenAIError(error).body));
+  } finally {
+    clearTimeout(timer);
+    recordUsage(record, tally.usageOrEstimate());
+    if (context.logPrompts) record.answer = tally.text;
   }
 }

@@ -19,6 +19,13 @@ export interface CostPluginOptions {
   ledger?: LedgerStore;
   /** Batching of ledger writes (flush interval, batch size, queue bound). */
   batching?: BatchedLedgerOptions;
+  /**
+   * When a request's records are stored: `batched` (default) off the request path, so a crash
+   * loses at most one flush interval; `request` before the request completes (its answer or the
+   * end of its stream), so a crash never loses the row of a request a client saw finish.
+   * Concurrent requests share one write (group commit).
+   */
+  ledgerWrites?: 'batched' | 'request';
   /** Output tokens reserved for a request without `maxTokens`; default 4096. */
   defaultMaxTokens?: number;
   /** A request whose only candidates are unpriced while a block or downgrade budget applies: `refuse` (default, 403) or `allow` (counted as 0, flagged). */

@@ -132,6 +132,8 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       const state = requests.get(context.requestId);
       requests.delete(context.requestId);
       if (state?.admission) await manager.settle(state.admission, state.costs);
+      if (options.ledgerWrites === 'request' && state && state.costs.length > 0)
+        await writer.flush();
     };
 
     api.addHooks({

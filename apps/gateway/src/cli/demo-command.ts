@@ -1,0 +1,101 @@
+import { createServer } from 'node:net';
+import { DEFAULT_OUTAGE } from '../demo/outage-script.js';
+import { type RunningDemo, startDemo } from '../demo/start-demo.js';
+
+/** Flags of `loom demo`. */
+export interface DemoFlags {
+  /** Gateway port; without it 4000, or a free port when 4000 is taken. */
+  port?: number;
+  /** False with `--no-traffic`. */
+  traffic: boolean;
+  /** Seconds to run before stopping on its own. */
+  duration?: number;
+  /** Folder for the SQLite ledger (kept). */
+  data?: string;
+}
+
+/** Help text of each flag, shown by `loom demo --help`. */
+export const DEMO_FLAG_HELP = {
+  port: 'Port for the gateway and dashboard (default 4000, or a free one when 4000 is taken)',
+  noTraffic: 'Do not start the traffic generator (send your own requests to the gateway)',
+  duration: 'Stop by itself after this many seconds (for scripts and CI); default: until Ctrl-C',
+  data: 'Keep the SQLite cost ledger in this folder (default: a temp folder, removed at exit)',
+} as const;
+
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Checks the numeric flags; cac hands over whatever was typed. */
+function validate(flags: DemoFlags): void {
+  if (
+    flags.port !== undefined &&
+    !(Number.isInteger(flags.port) && flags.port >= 0 && flags.port <= 65_535)
+  )
+    throw new Error(`--port must be an integer from 0 to 65535, got ${String(flags.port)}`);
+  if (flags.duration !== undefined && !(Number.isFinite(flags.duration) && flags.duration > 0))
+    throw new Error(
+      `--duration must be a number of seconds above 0, got ${String(flags.duration)}`,
+    );
+}
+
+function banner(demo: RunningDemo, flags: DemoFlags): string {
+  const outageAt = Math.round(DEFAULT_OUTAGE.startMs / 1000);
+  const outageFor = Math.round(DEFAULT_OUTAGE.durationMs / 1000);
+  return [
+    '',
+    `  Loom demo: dashboard at ${demo.dashboardURL}`,
+    `  OpenAI-compatible API at ${demo.url}/v1 (models: chat, chat-private; any API key)`,
+    '  Upstreams (simulated): openai (hosted, priced per token), gpu (vLLM, $2.50/h), local (Ollama, free)',
+    flags.traffic
+      ? '  Traffic: ~3 requests/s from 4 users, half of them streamed'
+      : '  Traffic: none (--no-traffic); try: curl ' +
+        `${demo.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"hi"}]}'`,
+    `  Script: the openai upstream fails from ${outageAt} s to ${outageAt + outageFor} s; watch the failover and the alert`,
+    `  Ledger: ${demo.dataDir}`,
+    flags.duration ? `  Stops after ${flags.duration} s.` : '  Ctrl-C stops.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * `loom demo`: runs the demo until Ctrl-C (or `--duration`), printing the dashboard URL and what
+ * happens. Stopping drains requests, flushes the ledger and stops the upstreams before exiting.
+ */
+export async function demoCommand(flags: DemoFlags): Promise<void> {
+  validate(flags);
+  const host = '127.0.0.1';
+  const port = flags.port ?? ((await portIsFree(4000, host)) ? 4000 : 0);
+  const demo = await startDemo({
+    port,
+    host,
+    traffic: flags.traffic,
+    ...(flags.data === undefined ? {} : { dataDir: flags.data }),
+  });
+  process.stdout.write(`${banner(demo, flags)}\n`);
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    clearTimeout(timer);
+    const counts = demo.narrator.counts();
+    process.stdout.write(`\n${why}: stopping (draining requests, flushing the ledger)...\n`);
+    await demo.close();
+    const spent = (counts.costMicros / 1e6).toFixed(6);
+    process.stdout.write(
+      `Demo stopped: ${counts.requests} requests, ${counts.failovers} failovers, ` +
+        `${counts.alertsFired} alerts, $${spent} spent.\n`,
+    );
+    process.exit(0);
+  };
+  const timer = flags.duration
+    ? setTimeout(() => void stop(`${flags.duration} s elapsed`), flags.duration * 1000)
+    : undefined;
+  process.once('SIGINT', () => void stop('Ctrl-C'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

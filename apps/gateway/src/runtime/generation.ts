@@ -1,0 +1,97 @@
+import { basename } from 'node:path';
+import { ConfigError, type Kernel, type LoomPluginV1 } from '@loom/core';
+import {
+  type BudgetConfig,
+  type BudgetCounterStore,
+  type CostPlugin,
+  costPlugin,
+  type LedgerStore,
+  type PriceCatalog,
+  type PricingOptions,
+  type ProviderPricing,
+} from '@loom/cost';
+import { buildKernel } from '../config/build-kernel.js';
+import { ConfigFileError } from '../config/config-error.js';
+import type { LoomConfig } from '../config/config-schema.js';
+import { createSink, type MonitorState, monitorGeneration } from './monitor-generation.js';
+import { unclosable } from './open-ledger.js';
+import type { RedisState } from './redis-state.js';
+
+/** State that outlives reloads: every generation's plugins write into the same stores. */
+export interface SharedState {
+  ledger: LedgerStore;
+  budgetCounters: BudgetCounterStore;
+  catalog: PriceCatalog;
+  /** Absent when the monitor is off. */
+  monitor?: MonitorState;
+  /** When cost rows are stored: before a request completes, or batched. */
+  ledgerWrites: 'batched' | 'request';
+  /** With `storage.redis`: counters, rate limits and the response cache shared by every gateway. */
+  redis?: RedisState;
+}
+
+/** One kernel built from one config, with its plugins. */
+export interface Generation {
+  config: LoomConfig;
+  kernel: Kernel;
+  cost: CostPlugin;
+}
+
+/** `pricing` from config, with each provider's `costPerHourUsd` folded in. */
+export function pricingOf(config: LoomConfig): PricingOptions {
+  const providers: Record<string, ProviderPricing> = { ...config.pricing?.providers };
+  for (const provider of config.providers) {
+    if (provider.costPerHourUsd === undefined) continue;
+    providers[provider.id] = { ...providers[provider.id], costPerHourUsd: provider.costPerHourUsd };
+  }
+  const { defaultMaxTokens: _max, unpricedModels: _unpriced, ...pricing } = config.pricing ?? {};
+  return { ...pricing, providers };
+}
+
+/** Turns a plugin's `ConfigError` (`budgets.0.limitUsd`) into a config-file error. */
+function asFileError(error: unknown, file: string): unknown {
+  if (!ConfigError.isInstance(error)) return error;
+  const message = error.message.replace(/^Invalid configuration at [^:]+(: [^:]+)?: /, '');
+  return new ConfigFileError(file, [{ path: error.path, message }]);
+}
+
+/**
+ * Builds (does not start) a kernel with the cost plugin and, unless `monitor.enabled` is false,
+ * the monitor's collectors, all writing into `shared`. Throws `ConfigFileError` naming `file`.
+ */
+export function buildGeneration(config: LoomConfig, file: string, shared: SharedState): Generation {
+  const name = basename(file);
+  let cost: CostPlugin;
+  try {
+    cost = costPlugin({
+      ledger: unclosable(shared.ledger),
+      budgetStore: shared.budgetCounters,
+      ledgerWrites: shared.ledgerWrites,
+      catalog: shared.catalog,
+      // The schema checked `scope` against the same pattern as BudgetScope.
+      budgets: (config.budgets ?? []) as readonly BudgetConfig[],
+      pricing: pricingOf(config),
+      ...(config.pricing?.defaultMaxTokens
+        ? { defaultMaxTokens: config.pricing.defaultMaxTokens }
+        : {}),
+      ...(config.pricing?.unpricedModels ? { unpricedModels: config.pricing.unpricedModels } : {}),
+    });
+  } catch (error) {
+    throw asFileError(error, name);
+  }
+  const plugins: LoomPluginV1[] = [cost];
+  if (shared.monitor) plugins.push(monitorGeneration(shared.monitor, config.monitor));
+  let alertSinks: ReturnType<typeof createSink>[];
+  try {
+    alertSinks = (config.alerts?.sinks ?? []).map(createSink);
+  } catch (error) {
+    throw asFileError(error, name);
+  }
+  const cacheStore = shared.redis?.cacheStore;
+  const cache =
+    cacheStore && config.cache !== undefined && config.cache !== false
+      ? { cache: { ...config.cache, store: cacheStore } }
+      : {};
+  const kernel = buildKernel(config, name, { plugins, alertSinks, ...cache });
+  return { config, kernel, cost };
+}

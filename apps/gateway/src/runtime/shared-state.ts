@@ -1,0 +1,89 @@
+import {
+  type BudgetCounterStore,
+  createGenAiPricesCatalog,
+  MemoryBudgetCounterStore,
+  openSqliteBudgetCounterStore,
+} from '@loom/cost';
+import { createMetricStore, createPrometheusExporter } from '@loom/monitor';
+import type { LoomConfig } from '../config/config-schema.js';
+import type { SharedState } from './generation.js';
+import { ledgerLocation, openLedger } from './open-ledger.js';
+import { openRedisState } from './redis-state.js';
+
+/** Shared state and the function that releases it at shutdown. */
+export interface OpenedState {
+  shared: SharedState;
+  /** Where the ledger is, as configured (shown in logs; never the password). */
+  ledgerDescription: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what every kernel generation shares: the ledger named by `storage.ledger` (or
+ * `defaultLedger`), budget counters (in the SQLite file when the ledger is SQLite, so they
+ * survive restarts; in memory otherwise), the price catalog, and the metric store with its
+ * Prometheus registry when the monitor is on. Read once: a reload does not reopen them.
+ */
+export async function openSharedState(
+  config: LoomConfig,
+  file: string,
+  defaultLedger = 'memory',
+): Promise<OpenedState> {
+  const location = ledgerLocation(config.storage?.ledger ?? defaultLedger, file);
+  const ledger = await openLedger(location);
+  let budgetCounters: BudgetCounterStore & { close?(): void | Promise<void> };
+  let redis: Awaited<ReturnType<typeof openRedisState>> | undefined;
+  try {
+    if (config.storage?.redis) {
+      redis = await openRedisState(config, ledger);
+      budgetCounters = redis.budgetCounters;
+    } else {
+      budgetCounters = await localCounters(location);
+    }
+  } catch (error) {
+    await ledger.close();
+    throw error;
+  }
+  const monitorOn = config.monitor?.enabled !== false;
+  const shared: SharedState = {
+    ledger,
+    budgetCounters,
+    catalog: createGenAiPricesCatalog(),
+    ledgerWrites:
+      config.storage?.ledgerWrites ?? (location.kind === 'memory' ? 'batched' : 'request'),
+    ...(redis ? { redis } : {}),
+    ...(monitorOn
+      ? {
+          monitor: {
+            store: createMetricStore(
+              config.monitor?.maxSeries ? { maxSeries: config.monitor.maxSeries } : {},
+            ),
+            prometheus: createPrometheusExporter(),
+          },
+        }
+      : {}),
+  };
+  return {
+    shared,
+    ledgerDescription:
+      location.kind === 'sqlite'
+        ? `sqlite ${location.path}`
+        : location.kind === 'postgres'
+          ? `postgres ${new URL(location.connectionString).host}`
+          : 'memory',
+    async close() {
+      await ledger.close();
+      await budgetCounters.close?.();
+      await redis?.close();
+    },
+  };
+}
+
+/** Without Redis: counters in the SQLite ledger's file (they survive restarts), else in memory. */
+async function localCounters(
+  location: ReturnType<typeof ledgerLocation>,
+): Promise<BudgetCounterStore & { close?(): void }> {
+  return location.kind === 'sqlite'
+    ? openSqliteBudgetCounterStore({ path: location.path })
+    : new MemoryBudgetCounterStore();
+}
