@@ -1,3 +1,5 @@
+export { apiRoutes } from './api/api-routes.js';
+export type * from './api/api-types.js';
 export { buildKernel } from './config/build-kernel.js';
 export { ConfigFileError, type ConfigIssue } from './config/config-error.js';
 export {
@@ -14,6 +16,13 @@ export { GatewayError, type OpenAIErrorType } from './errors/gateway-error.js';
 export { type OpenAIErrorBody, toOpenAIError } from './errors/to-openai-error.js';
 export type { AccessRecord } from './logging/access-record.js';
 export { type CreateLoggerOptions, createLogger } from './logging/create-logger.js';
+export {
+  type ReloadResult,
+  type RunningLoom,
+  type RuntimeLog,
+  type StartLoomOptions,
+  startLoom,
+} from './runtime/start-loom.js';
 export { isLoopbackAddress } from './server/admin-access.js';
 export {
   type ApiKeyChecker,
@@ -34,6 +43,7 @@ export {
   type MemoryRateLimiterOptions,
 } from './server/rate-limit/memory-rate-limiter.js';
 export type { RateDecision, RateLimiter, RateLimits } from './server/rate-limit/rate-limiter.js';
+export type { DependencyStatus, Readiness } from './server/readiness.js';
 export type { RequestLimits } from './server/request-limits.js';
 export type { Exchange, Handler, Route, RouteOptions } from './server/route-request.js';
 export { configSecrets, gatewayServerOptions } from './server/server-options.js';

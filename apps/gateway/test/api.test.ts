@@ -123,4 +123,26 @@ describe('JSON API', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.param).toBe('model');
   });
+
+  it('POST /api/explain explains a real chat body, and refuses a bad one in OpenAI shape', async () => {
+    const post = async (body: unknown) => {
+      const response = await fetch(`${stack.loom.url}/api/explain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: each assertion reads its own shape.
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const answer = await post({
+      model: 'chat',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(answer.status).toBe(200);
+    expect((answer.body as ExplainResponse).candidates.length).toBeGreaterThan(0);
+    const bad = await post({ model: 'chat' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
+  });
 });

@@ -124,6 +124,27 @@ describe('budgets', () => {
   });
 });
 
+describe('startLoom on a taken port', () => {
+  it('rejects with the listen error and stops the kernel it had started', async () => {
+    const first = await startRuntimeStack();
+    try {
+      const port = Number(new URL(first.loom.url).port);
+      const { startLoom } = await import('../src/runtime/start-loom.js');
+      const { loadConfig } = await import('../src/config/load-config.js');
+      // A kernel left running would keep health-checking the upstreams every 20 ms.
+      const config = { ...(await loadConfig(first.file)), health: { intervalMs: 20 } };
+      await expect(
+        startLoom(config, { file: first.file, port, log: { info() {}, warn() {}, error() {} } }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      const seen = first.primary.requests.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(first.primary.requests.length).toBe(seen);
+    } finally {
+      await first.close();
+    }
+  });
+});
+
 describe('runtime config', () => {
   it('names the file and path of bad budgets, pricing, alerts and storage', async () => {
     const { validateConfig } = await import('../src/config/load-config.js');

@@ -2,6 +2,7 @@ import { type ChatRequest, LoomError } from '@loom/core';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Route } from '../server/route-request.js';
 import { sendJson } from '../server/send.js';
+import { parseChatRequest } from '../wire/parse-chat-request.js';
 import type { ApiSources } from './api-sources.js';
 import type { AlertsResponse, StatsResponse } from './api-types.js';
 import { costsResponse } from './costs-api.js';
@@ -80,6 +81,18 @@ export function apiRoutes(sources: ApiSources): Record<string, Route> {
       run: async ({ kernel }, _body, { request, response }) => {
         const request_ = sampleRequest(queryOf(request).get('model'));
         sendJson(response, 200, await explain(kernel, request_, 'chat'), NO_STORE);
+      },
+    },
+    // The same for a real chat body: capabilities, tools and context length then count too.
+    'POST /api/explain': {
+      method: 'POST',
+      auth: true,
+      body: true,
+      admin: true,
+      run: async ({ kernel }, body, { response }) => {
+        const parsed = parseChatRequest(body);
+        const operation = parsed.stream ? 'stream' : 'chat';
+        sendJson(response, 200, await explain(kernel, parsed.request, operation), NO_STORE);
       },
     },
   };

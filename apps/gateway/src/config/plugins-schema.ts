@@ -127,7 +127,7 @@ const LEDGER = /^(memory|sqlite:.+|postgres(ql)?:\/\/.+)$/;
 export const storageConfigSchema = z.strictObject({
   /**
    * The cost ledger: `memory`, `sqlite://./loom.db` (relative to the config file's folder) or a
-   * `postgres://` connection URL.
+   * `postgres://` connection URL (`?schema=name` picks the schema; default `public`).
    */
   ledger: z.string().regex(LEDGER, 'memory, sqlite://<path> or postgres://user@host/db').optional(),
   /**

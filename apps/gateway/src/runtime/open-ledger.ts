@@ -6,7 +6,7 @@ import { ConfigFileError } from '../config/config-error.js';
 export type LedgerLocation =
   | { kind: 'memory' }
   | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; connectionString: string };
+  | { kind: 'postgres'; connectionString: string; schema?: string };
 
 /**
  * Reads a `storage.ledger` value. A relative SQLite path is resolved against the config file's
@@ -14,8 +14,17 @@ export type LedgerLocation =
  */
 export function ledgerLocation(url: string, configFile: string): LedgerLocation {
   if (url === 'memory') return { kind: 'memory' };
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
-    return { kind: 'postgres', connectionString: url };
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // `?schema=` picks the ledger's schema; the driver would not know the parameter.
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    parsed.searchParams.delete('schema');
+    return {
+      kind: 'postgres',
+      connectionString: parsed.toString(),
+      ...(schema ? { schema } : {}),
+    };
+  }
   if (url.startsWith('sqlite:')) {
     const path = url.replace(/^sqlite:(\/\/)?/, '');
     if (path === '') throw badLedger(url, configFile);
@@ -41,7 +50,10 @@ export async function openLedger(location: LedgerLocation): Promise<LedgerStore>
     case 'sqlite':
       return openSqliteLedger({ path: location.path });
     case 'postgres':
-      return openPostgresLedger({ connectionString: location.connectionString });
+      return openPostgresLedger({
+        connectionString: location.connectionString,
+        ...(location.schema ? { schema: location.schema } : {}),
+      });
   }
 }
 

@@ -121,7 +121,7 @@ export async function startLoom(
   rules?.apply(config.alerts);
 
   const redis = opened.shared.redis;
-  const gateway = await createGateway({
+  const listening = createGateway({
     kernel: current.kernel,
     ...gatewayServerOptions(config),
     ...(redis
@@ -151,6 +151,17 @@ export async function startLoom(
     options.port ?? config.server?.port ?? 4000,
     options.host ?? config.server?.host ?? '127.0.0.1',
   );
+  let gateway: RunningGateway;
+  try {
+    gateway = await listening;
+  } catch (error) {
+    // The port was taken (or the address is wrong): release what was started, keep the error.
+    rules?.stop();
+    await current.kernel.stop({ drainTimeoutMs: 0 });
+    unwatchCurrent();
+    await opened.close();
+    throw error;
+  }
   log.info(`ledger: ${opened.ledgerDescription}`);
 
   let lastReload: ReloadResult | undefined;

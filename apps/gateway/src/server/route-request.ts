@@ -19,7 +19,10 @@ import { sendJson } from './send.js';
 export interface RouteOptions extends GatewayContext {
   keys: ApiKeyChecker;
   bodyLimitBytes: number;
-  /** Routes added by the assembly (JSON API, metrics, dashboard); built-in paths win. */
+  /**
+   * Routes added by the assembly (JSON API, metrics, dashboard), keyed by path or by
+   * `METHOD path`; built-in paths win.
+   */
   extraRoutes?: Readonly<Record<string, Route>>;
   /** Counts requests and tokens per gateway key. */
   rateLimiter: RateLimiter;
@@ -129,7 +132,11 @@ async function admitCaller(options: RouteOptions, exchange: Exchange): Promise<v
 export async function routeRequest(options: RouteOptions, exchange: Exchange): Promise<void> {
   const { request, response } = exchange;
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
-  const route = ROUTES[path] ?? options.extraRoutes?.[path];
+  // An added route may be keyed `POST /path` to sit beside a `GET` one on the same path.
+  const route =
+    ROUTES[path] ??
+    options.extraRoutes?.[`${request.method} ${path}`] ??
+    options.extraRoutes?.[path];
   if (!route) throw notFound(path);
   if (route.admin) assertAdminAccess(request, options.exposeAdmin);
   // Admin routes are same-origin (the dashboard): they never answer other origins.
