@@ -6,7 +6,6 @@ import {
   type QueryResult,
   type Resolution,
 } from '@loom/monitor';
-import { COST_METRIC } from '../runtime/cost-collector.js';
 import type { SeriesPoint, StatsResponse } from './api-types.js';
 
 type Series = NonNullable<StatsResponse['series']>;
@@ -89,7 +88,7 @@ export function statsSeries(store: MetricStore, windowMs: number, stepMs: number
     latencyP50Ms: collect(duration, byProvider, ms('p50')),
     latencyP95Ms: collect(duration, byProvider, ms('p95')),
     ttftP50Ms: collect(range(metricNames.TIME_TO_FIRST_CHUNK, byProvider), byProvider, ms('p50')),
-    costMicros: collect(range(COST_METRIC, byDeployment), byDeployment, (result) =>
+    costMicros: collect(range(metricNames.COST, byDeployment), byDeployment, (result) =>
       result ? Math.round(result.sum * 1e6) : 0,
     ),
   } satisfies Series;

@@ -10,7 +10,6 @@ import {
   type PrometheusExporter,
 } from '@loom/monitor';
 import type { MonitorConfig, SinkConfig } from '../config/plugins-schema.js';
-import { createCostCollector } from './cost-collector.js';
 
 /** What outlives a reload: the metric store behind `/api/stats` and the `/metrics` registry. */
 export interface MonitorState {
@@ -36,7 +35,7 @@ export function createSink(config: SinkConfig): AlertSinkV1 {
 }
 
 /**
- * The monitor's part of one kernel generation: collectors (system, LLM, session, cost) on this
+ * The monitor's part of one kernel generation: collectors (system, LLM with cost, session) on this
  * kernel, writing into the shared store and registry. `@loom/monitor`'s own plugin owns
  * its store; the gateway assembles the same parts so the store survives a config reload.
  */
@@ -62,8 +61,8 @@ export function monitorGeneration(
         ),
       );
       api.registerCollector(createLlmCollector());
-      api.registerCollector(createSessionCollector({ costEvent: 'cost:recorded' }));
-      api.registerCollector(createCostCollector());
+      // The LLM collector also turns `cost:recorded` into `loom.cost` (the cost chart).
+      api.registerCollector(createSessionCollector());
     },
     teardown() {
       removeListener?.();
