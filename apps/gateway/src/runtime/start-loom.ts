@@ -15,6 +15,7 @@ import { AlertLog } from './alert-log.js';
 import { AlertRules } from './alert-rules.js';
 import { buildGeneration, type Generation } from './generation.js';
 import type { MonitorState } from './monitor-generation.js';
+import { reportRedisState } from './redis-gauge.js';
 import { RequestCostLog } from './request-cost-log.js';
 import { openSharedState } from './shared-state.js';
 import { type WatchOptions, watchConfigFile } from './watch-config.js';
@@ -151,11 +152,13 @@ export async function startLoom(
     options.port ?? config.server?.port ?? 4000,
     options.host ?? config.server?.host ?? '127.0.0.1',
   );
+  const stopRedisGauge = redis && monitor ? reportRedisState(redis, monitor) : undefined;
   let gateway: RunningGateway;
   try {
     gateway = await listening;
   } catch (error) {
     // The port was taken (or the address is wrong): release what was started, keep the error.
+    stopRedisGauge?.();
     rules?.stop();
     await current.kernel.stop({ drainTimeoutMs: 0 });
     unwatchCurrent();
@@ -253,6 +256,7 @@ export async function startLoom(
       watching?.();
       await queue;
       await gateway.close();
+      stopRedisGauge?.();
       rules?.stop();
       // Stopping the kernel tears down the cost plugin, which flushes its queued ledger records.
       await current.kernel.stop();
