@@ -91,6 +91,33 @@ describe('config', () => {
     );
   });
 
+  it('reads a whole ${NUMBER} reference as a number or boolean where the schema wants one', () => {
+    const raw = {
+      server: { port: env('PORT'), apiKeys: [env('DIGITS_KEY')], exposeAdmin: env('EXPOSE') },
+      providers: [{ id: 'local', type: 'ollama', baseURL: env('URL:-http://127.0.0.1:11434') }],
+      routing: { retries: env('RETRIES:-3') },
+    };
+    const config = validateConfig(raw, 'loom.yaml', {
+      PORT: '8080',
+      DIGITS_KEY: '1234567890',
+      EXPOSE: 'true',
+    });
+    expect(config.server?.port).toBe(8080);
+    expect(config.server?.exposeAdmin).toBe(true);
+    expect(config.routing?.retries).toBe(3);
+    // A digits-only secret stays text where text is expected.
+    expect(config.server?.apiKeys).toEqual(['1234567890']);
+    expect(
+      errorOf(() =>
+        validateConfig(raw, 'loom.yaml', {
+          PORT: 'eighty',
+          DIGITS_KEY: 'x'.repeat(9),
+          EXPOSE: 'no',
+        }),
+      ).message,
+    ).toContain('loom.yaml: server.port: expected number, got "eighty"');
+  });
+
   it('loads YAML from a file and reports a missing file by name', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'loom-config-'));
     const file = join(directory, 'loom.yaml');

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, type ConfigIssue } from './config-error.js';
 import { type LoomConfig, loomConfigSchema } from './config-schema.js';
-import { resolveEnv } from './resolve-env.js';
+import { coerceReference, resolveEnv } from './resolve-env.js';
 
 /** The offending value for a message: redacted and short, since it may come from `${ENV}`. */
 function shown(input: unknown): string {
@@ -48,9 +48,23 @@ export function validateConfig(
   environment: NodeJS.ProcessEnv = process.env,
 ): LoomConfig {
   const issues: ConfigIssue[] = [];
-  const resolved = resolveEnv(raw, environment, issues);
+  const whole = new Set<string>();
+  const resolved = resolveEnv(raw, environment, issues, '', whole);
   if (issues.length > 0) throw new ConfigFileError(name, issues);
-  const parsed = loomConfigSchema.safeParse(resolved, { reportInput: true });
+  let parsed = loomConfigSchema.safeParse(resolved, { reportInput: true });
+  if (!parsed.success) {
+    // `${PORT}` where a number is wanted: read it as one and validate again.
+    let changed = false;
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      if (issue.code !== 'invalid_type' || !whole.has(path)) continue;
+      if (
+        coerceReference(resolved, issue.path as (string | number)[], issue.expected) !== undefined
+      )
+        changed = true;
+    }
+    if (changed) parsed = loomConfigSchema.safeParse(resolved, { reportInput: true });
+  }
   if (parsed.success) return parsed.data;
   throw new ConfigFileError(
     name,
