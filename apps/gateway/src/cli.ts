@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { runBenchCli } from '@loom/bench';
 import { cac } from 'cac';
 import { checkCommand } from './cli/check-command.js';
 import { type CostsFlags, costsCommand } from './cli/costs-command.js';
@@ -21,87 +22,110 @@ function fail(error: unknown): never {
   process.exit(EXIT_FAILURE);
 }
 
-const cli = cac('loom');
-
-cli
-  .command('serve', 'Start the OpenAI-compatible gateway')
-  .option('--config <file>', 'Config file (YAML, or JSON when it ends in .json)', {
-    default: 'loom.yaml',
-  })
-  .option('--port <port>', 'Port to listen on (overrides server.port; 0 picks a free one)')
-  .option('--host <host>', 'Address to bind (overrides server.host; default 127.0.0.1)')
-  .option('--no-watch', 'Do not reload when the config file changes (SIGHUP still reloads)')
-  .action((flags: { config: string; port?: string; host?: string; watch: boolean }) =>
-    serveCommand({
-      config: flags.config,
-      watch: flags.watch,
-      ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
-      ...(flags.host === undefined ? {} : { host: flags.host }),
-    }).catch(fail),
+// `loom bench` owns its flags (repeatable --header, lists like --concurrency 1,16,64): it gets
+// its arguments untouched, and its exit codes (0 ok, 1 bad input, 2 failure, 3 regression).
+if (process.argv[2] === 'bench') {
+  runBenchCli(process.argv.slice(3)).then(
+    (code) => process.exit(code),
+    (error: unknown) => fail(error),
   );
+} else {
+  main();
+}
 
-cli
-  .command('demo', 'Run Loom with simulated upstreams, traffic, an outage and the dashboard')
-  .option('--port <port>', DEMO_FLAG_HELP.port)
-  .option('--no-traffic', DEMO_FLAG_HELP.noTraffic)
-  .option('--duration <seconds>', DEMO_FLAG_HELP.duration)
-  .option('--data <dir>', DEMO_FLAG_HELP.data)
-  .action((flags: { port?: string; traffic: boolean; duration?: string; data?: string }) =>
-    demoCommand({
-      traffic: flags.traffic,
-      ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
-      ...(flags.duration === undefined ? {} : { duration: Number(flags.duration) }),
-      ...(flags.data === undefined ? {} : { data: String(flags.data) }),
-    }).catch(fail),
-  );
+function main(): void {
+  const cli = cac('loom');
 
-cli
-  .command('check', 'Validate a config file without starting; exit 0 when valid, 1 with the errors')
-  .option('--config <file>', 'Config file to validate', { default: 'loom.yaml' })
-  .action((flags: { config: string }) =>
-    checkCommand(flags.config).then((summary) => process.stdout.write(`${summary}\n`), fail),
-  );
+  cli
+    .command('serve', 'Start the OpenAI-compatible gateway')
+    .option('--config <file>', 'Config file (YAML, or JSON when it ends in .json)', {
+      default: 'loom.yaml',
+    })
+    .option('--port <port>', 'Port to listen on (overrides server.port; 0 picks a free one)')
+    .option('--host <host>', 'Address to bind (overrides server.host; default 127.0.0.1)')
+    .option('--no-watch', 'Do not reload when the config file changes (SIGHUP still reloads)')
+    .action((flags: { config: string; port?: string; host?: string; watch: boolean }) =>
+      serveCommand({
+        config: flags.config,
+        watch: flags.watch,
+        ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
+        ...(flags.host === undefined ? {} : { host: flags.host }),
+      }).catch(fail),
+    );
 
-cli
-  .command('costs', 'Report spend from the ledger the config names (storage.ledger)')
-  .option('--config <file>', 'Config file whose storage.ledger is read', { default: 'loom.yaml' })
-  .option('--from <time>', 'Start, inclusive: ISO date (2026-01-31), date-time or epoch ms')
-  .option('--to <time>', 'End, exclusive: ISO date, date-time or epoch ms')
-  .option('--group-by <field>', 'provider | model | session | user | day (UTC) | tag | tag:<key>')
-  .option('--format <format>', 'table, json or csv (csv amounts in micro-dollars)', {
-    default: 'table',
-  })
-  .action((flags: CostsFlags) =>
-    costsCommand(flags).then((text) => process.stdout.write(`${text}\n`), fail),
-  );
+  cli
+    .command('demo', 'Run Loom with simulated upstreams, traffic, an outage and the dashboard')
+    .option('--port <port>', DEMO_FLAG_HELP.port)
+    .option('--no-traffic', DEMO_FLAG_HELP.noTraffic)
+    .option('--duration <seconds>', DEMO_FLAG_HELP.duration)
+    .option('--data <dir>', DEMO_FLAG_HELP.data)
+    .action((flags: { port?: string; traffic: boolean; duration?: string; data?: string }) =>
+      demoCommand({
+        traffic: flags.traffic,
+        ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
+        ...(flags.duration === undefined ? {} : { duration: Number(flags.duration) }),
+        ...(flags.data === undefined ? {} : { data: String(flags.data) }),
+      }).catch(fail),
+    );
 
-cli
-  .command(
-    'providers',
-    `Check every provider's health; exit 0 when one is healthy, ${EXIT_NO_HEALTHY_PROVIDER} when none`,
-  )
-  .option('--config <file>', 'Config file listing the providers', { default: 'loom.yaml' })
-  .option('--json', 'Print JSON instead of a table')
-  .option('--timeout <ms>', 'Time limit of each check (default health.timeoutMs or 5000)')
-  .action((flags: { config: string; json?: boolean; timeout?: string }) =>
-    providersCommand({
-      config: flags.config,
-      json: flags.json === true,
-      ...(flags.timeout === undefined ? {} : { timeoutMs: Number(flags.timeout) }),
-    }).then((outcome) => {
-      process.stdout.write(`${outcome.text}\n`);
-      process.exitCode = outcome.exitCode;
-    }, fail),
-  );
+  cli
+    .command(
+      'check',
+      'Validate a config file without starting; exit 0 when valid, 1 with the errors',
+    )
+    .option('--config <file>', 'Config file to validate', { default: 'loom.yaml' })
+    .action((flags: { config: string }) =>
+      checkCommand(flags.config).then((summary) => process.stdout.write(`${summary}\n`), fail),
+    );
 
-cli
-  .command('schema', "Print the config's JSON Schema, for editors")
-  .option('--out <file>', 'Write it to this file instead of stdout')
-  .action(async (flags: { out?: string }) => {
-    const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
-    if (flags.out) await writeFile(flags.out, text).catch(fail);
-    else process.stdout.write(text);
-  });
+  cli
+    .command('costs', 'Report spend from the ledger the config names (storage.ledger)')
+    .option('--config <file>', 'Config file whose storage.ledger is read', { default: 'loom.yaml' })
+    .option('--from <time>', 'Start, inclusive: ISO date (2026-01-31), date-time or epoch ms')
+    .option('--to <time>', 'End, exclusive: ISO date, date-time or epoch ms')
+    .option('--group-by <field>', 'provider | model | session | user | day (UTC) | tag | tag:<key>')
+    .option('--format <format>', 'table, json or csv (csv amounts in micro-dollars)', {
+      default: 'table',
+    })
+    .action((flags: CostsFlags) =>
+      costsCommand(flags).then((text) => process.stdout.write(`${text}\n`), fail),
+    );
 
-cli.help();
-cli.parse();
+  cli
+    .command(
+      'providers',
+      `Check every provider's health; exit 0 when one is healthy, ${EXIT_NO_HEALTHY_PROVIDER} when none`,
+    )
+    .option('--config <file>', 'Config file listing the providers', { default: 'loom.yaml' })
+    .option('--json', 'Print JSON instead of a table')
+    .option('--timeout <ms>', 'Time limit of each check (default health.timeoutMs or 5000)')
+    .action((flags: { config: string; json?: boolean; timeout?: string }) =>
+      providersCommand({
+        config: flags.config,
+        json: flags.json === true,
+        ...(flags.timeout === undefined ? {} : { timeoutMs: Number(flags.timeout) }),
+      }).then((outcome) => {
+        process.stdout.write(`${outcome.text}\n`);
+        process.exitCode = outcome.exitCode;
+      }, fail),
+    );
+
+  cli
+    .command('schema', "Print the config's JSON Schema, for editors")
+    .option('--out <file>', 'Write it to this file instead of stdout')
+    .action(async (flags: { out?: string }) => {
+      const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+      if (flags.out) await writeFile(flags.out, text).catch(fail);
+      else process.stdout.write(text);
+    });
+
+  cli
+    .command(
+      'bench',
+      'Benchmark an OpenAI-compatible URL (this gateway or any upstream): concurrency sweeps, open-loop rates, baselines; `loom bench --help` lists every flag',
+    )
+    .allowUnknownOptions();
+
+  cli.help();
+  cli.parse();
+}

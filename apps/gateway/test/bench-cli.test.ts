@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type SimulatedUpstream, startOpenAIServer } from '@loom/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = join(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
+
+/** `loom ...` from source, as a child process; resolves with the exit code and output. */
+async function loom(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--conditions=@loom/source', '--import', 'tsx', cli, ...args],
+      { env: { ...process.env, CI: 'true' }, timeout: 60_000 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('loom bench', () => {
+  let upstream: SimulatedUpstream;
+  let directory: string;
+  beforeAll(async () => {
+    upstream = await startOpenAIServer();
+    directory = await mkdtemp(join(tmpdir(), 'loom-bench-cli-'));
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('sweeps concurrency against an upstream, prints a table and writes JSON', async () => {
+    const out = join(directory, 'results.json');
+    const result = await loom([
+      'bench',
+      '--url',
+      `${upstream.baseURL}`,
+      '--model',
+      'gpt-4o-mini',
+      '--concurrency',
+      '1,4',
+      '--requests',
+      '40',
+      '--warmup',
+      '5',
+      '--json',
+      out,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/c=4/);
+    const saved = JSON.parse(await readFile(out, 'utf8'));
+    expect(saved.runs).toHaveLength(2);
+  }, 90_000);
+
+  it('explains every flag with --help, is listed by loom --help, and exits 1 on a bad flag', async () => {
+    expect((await loom(['bench', '--help'])).stdout).toContain('--baseline <file>');
+    expect((await loom(['--help'])).stdout).toContain('bench');
+    const bad = await loom([
+      'bench',
+      '--url',
+      upstream.baseURL,
+      '--model',
+      'm',
+      '--concurrency',
+      'x',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/concurrency/);
+  }, 90_000);
+});
