@@ -91,7 +91,7 @@ describe('config', () => {
     );
   });
 
-  it('reads a whole ${NUMBER} reference as a number or boolean where the schema wants one', () => {
+  it('reads a whole environment reference as a number or boolean where the schema wants one', () => {
     const raw = {
       server: { port: env('PORT'), apiKeys: [env('DIGITS_KEY')], exposeAdmin: env('EXPOSE') },
       providers: [{ id: 'local', type: 'ollama', baseURL: env('URL:-http://127.0.0.1:11434') }],

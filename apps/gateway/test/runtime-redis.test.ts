@@ -38,3 +38,27 @@ describe('startLoom with storage.redis', () => {
     expect(counter.reservedMicros).toBe(0);
   });
 });
+
+describe('gateway-key rate limits shared through Redis', () => {
+  it('counts one key across two gateways', async () => {
+    const key = `sk-loom-${randomUUID()}`;
+    const shared = {
+      storage: { ledger: 'memory', redis: REDIS_URL },
+      server: { apiKeys: [{ key, name: 'shared', requestsPerMinute: 3 }] },
+    };
+    const [a, b] = await Promise.all([startRuntimeStack(shared), startRuntimeStack(shared)]);
+    try {
+      const ask = (stack: RuntimeStack) =>
+        fetch(`${stack.loom.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+        });
+      const statuses = [];
+      for (const stack of [a, b, a, b]) statuses.push((await ask(stack)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

@@ -59,6 +59,23 @@ describe('costPlugin tracking', () => {
     expect(await stored('batched')).toBe(0);
   });
 
+  it('does not hold answers hostage to a ledger that hangs: it waits ledgerWaitMs at most', async () => {
+    let release = () => {};
+    const hanging = {
+      append: () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      query: async () => [],
+      close: async () => {},
+    };
+    harness = await startHarness({ ledger: hanging, ledgerWrites: 'request', ledgerWaitMs: 50 });
+    const answer = await harness.kernel.chat(ask('one two'));
+    expect(answer.message.content).toBeTruthy();
+    expect(harness.plugin.ledger?.pending).toBe(0); // taken by the hanging append, not lost
+    release();
+  });
+
   it('records embeddings and local runtimes (free) with their type', async () => {
     harness = await startHarness();
     await harness.kernel.embed({ model: 'openai/text-embedding-3-small', input: ['a b c'] });

@@ -127,7 +127,9 @@ export async function startLoom(
     ...gatewayServerOptions(config),
     ...(redis
       ? {
-          rateLimiter: redis.rateLimiter,
+          // Without any per-minute limit, the in-memory limiter admits for free; Redis would
+          // cost a round trip per request for nothing.
+          ...(hasRateLimits(config) ? { rateLimiter: redis.rateLimiter } : {}),
           // Fail-closed budgets cannot admit while Redis is away: take this node out of rotation.
           dependencies: () => [
             { name: 'redis', state: redis.state(), required: redis.policy === 'closed' },
@@ -264,4 +266,14 @@ export async function startLoom(
       await opened.close();
     },
   };
+}
+
+/** True when the config sets a per-minute limit anywhere (defaults or a key's own). */
+function hasRateLimits(config: LoomConfig): boolean {
+  const limited = (limits: { requestsPerMinute?: number; tokensPerMinute?: number } | undefined) =>
+    limits?.requestsPerMinute !== undefined || limits?.tokensPerMinute !== undefined;
+  return (
+    limited(config.server?.rateLimits) ||
+    (config.server?.apiKeys ?? []).some((entry) => typeof entry !== 'string' && limited(entry))
+  );
 }

@@ -26,6 +26,11 @@ export interface CostPluginOptions {
    * Concurrent requests share one write (group commit).
    */
   ledgerWrites?: 'batched' | 'request';
+  /**
+   * With `ledgerWrites: 'request'`, the longest a request waits for its rows to be stored, ms;
+   * default 2 000. Past it the request completes and its rows stay queued for the next flush.
+   */
+  ledgerWaitMs?: number;
   /** Output tokens reserved for a request without `maxTokens`; default 4096. */
   defaultMaxTokens?: number;
   /** A request whose only candidates are unpriced while a block or downgrade budget applies: `refuse` (default, 403) or `allow` (counted as 0, flagged). */

@@ -133,7 +133,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       requests.delete(context.requestId);
       if (state?.admission) await manager.settle(state.admission, state.costs);
       if (options.ledgerWrites === 'request' && state && state.costs.length > 0)
-        await writer.flush();
+        await durably(writer.flush(), options.ledgerWaitMs ?? 2_000);
     };
 
     api.addHooks({
@@ -193,4 +193,20 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       return costSummary((query) => costReport(store, query), status, range);
     },
   });
+}
+
+/**
+ * Waits for the flush that stores a request's rows, but never longer than `ms`: a ledger that is
+ * down must not hold every answer hostage. The rows stay queued and are retried.
+ */
+async function durably(flush: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([flush, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
