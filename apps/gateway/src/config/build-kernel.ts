@@ -61,6 +61,13 @@ function createProvider(entry: ProviderConfig): ProviderV1 {
   }
 }
 
+/** The kernel's routing options: the config's, without the file list already read into priors. */
+function routingOptions(routing: LoomConfig['routing']) {
+  if (!routing) return undefined;
+  const { latencyPriorsFrom: _files, ...options } = routing;
+  return options;
+}
+
 /**
  * Creates every provider a config lists, without starting anything. A provider refusing its
  * settings is reported as a config error at `providers.N`, naming `file`.
@@ -90,7 +97,7 @@ export function buildKernel(
       providers: buildProviders(config, file),
       models: config.models,
       defaultProvider: config.defaultProvider,
-      routing: config.routing,
+      routing: routingOptions(config.routing),
       cache: config.cache,
       singleFlight: config.singleFlight,
       health: config.health,

@@ -99,6 +99,22 @@ const routingSchema = z.strictObject({
       windowMs: positiveInt.optional(),
     })
     .optional(),
+  maxTrackedDeployments: positiveInt.optional(),
+  /** Assumed latency per deployment id until real samples arrive. */
+  latencyPriors: z
+    .record(
+      z.string(),
+      z.strictObject({
+        latencyMs: z.number().nonnegative(),
+        timeToFirstChunkMs: z.number().nonnegative().optional(),
+      }),
+    )
+    .optional(),
+  /**
+   * `loom bench --json` results (one file or several, relative to the config file) to seed
+   * `latencyPriors` from; entries in `latencyPriors` win.
+   */
+  latencyPriorsFrom: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
 });
 
 /** The gateway configuration file (`loom.yaml` / `loom.json`). */

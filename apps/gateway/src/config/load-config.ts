@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, type ConfigIssue } from './config-error.js';
 import { type LoomConfig, loomConfigSchema } from './config-schema.js';
+import { withLatencyPriors } from './latency-priors.js';
 import { coerceReference, resolveEnv } from './resolve-env.js';
 
 /** The offending value for a message: redacted and short, since it may come from `${ENV}`. */
@@ -88,5 +89,6 @@ export async function loadConfig(
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     throw new ConfigFileError(basename(file), [{ path: '', message: reason }]);
   }
-  return validateConfig(parseText(text, file), basename(file), environment);
+  const config = validateConfig(parseText(text, file), basename(file), environment);
+  return withLatencyPriors(config, file);
 }
