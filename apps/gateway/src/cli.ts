@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { runBenchCli } from '@loom/bench';
 import { cac } from 'cac';
+import { benchCommand } from './cli/bench-command.js';
 import { checkCommand } from './cli/check-command.js';
 import { type CostsFlags, costsCommand } from './cli/costs-command.js';
 import { DEMO_FLAG_HELP, demoCommand } from './cli/demo-command.js';
@@ -25,7 +25,7 @@ function fail(error: unknown): never {
 // `loom bench` owns its flags (repeatable --header, lists like --concurrency 1,16,64): it gets
 // its arguments untouched, and its exit codes (0 ok, 1 bad input, 2 failure, 3 regression).
 if (process.argv[2] === 'bench') {
-  runBenchCli(process.argv.slice(3)).then(
+  benchCommand(process.argv.slice(3)).then(
     (code) => process.exit(code),
     (error: unknown) => fail(error),
   );
@@ -122,7 +122,7 @@ function main(): void {
   cli
     .command(
       'bench',
-      'Benchmark an OpenAI-compatible URL (this gateway or any upstream): concurrency sweeps, open-loop rates, baselines; `loom bench --help` lists every flag',
+      'Benchmark an OpenAI-compatible URL (this gateway or any upstream) or, with --config, the providers of a config in process: concurrency sweeps, open-loop rates, baselines; `loom bench --help` lists every flag',
     )
     .allowUnknownOptions();
 

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type SimulatedUpstream, startOpenAIServer } from '@loom/testkit';
+import { type SimulatedUpstream, startOllamaServer, startOpenAIServer } from '@loom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -75,5 +75,43 @@ describe('loom bench', () => {
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/concurrency/);
+  }, 90_000);
+
+  it('benches a config in process with --config: Ollama through its provider, priced', async () => {
+    const ollama = await startOllamaServer();
+    try {
+      const config = join(directory, 'loom.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          providers: [{ id: 'local', type: 'ollama', baseURL: ollama.url, costPerHourUsd: 1 }],
+          health: { intervalMs: 0 },
+        }),
+      );
+      const out = join(directory, 'ollama.json');
+      const args = ['bench', '--config', config, '--model', 'local/llama3.2', '--scenario'];
+      const result = await loom([
+        ...args,
+        'stream',
+        '--concurrency',
+        '1,2',
+        '--requests',
+        '20',
+        '--warmup',
+        '2',
+        '--json',
+        out,
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const saved = JSON.parse(await readFile(out, 'utf8'));
+      expect(saved.runs).toHaveLength(2);
+      expect(saved.runs[0].succeeded).toBeGreaterThan(0);
+      expect(ollama.requests.some((request) => request.path === '/api/chat')).toBe(true);
+      const both = await loom(['bench', '--config', config, '--url', ollama.url, '--model', 'x']);
+      expect(both.code).toBe(1);
+    } finally {
+      await ollama.close();
+    }
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 export { BENCH_HELP } from './cli/cli-help.js';
 export { type BenchFlags, FlagError, parseBenchFlags } from './cli/parse-flags.js';
-export { type BenchCliIo, EXIT, runBenchCli } from './cli/run-bench-cli.js';
+export { type BenchCliHost, type BenchCliIo, EXIT, runBenchCli } from './cli/run-bench-cli.js';
 export { describeEnvironment, gitSha } from './environment.js';
 export {
   builtInPrompt,

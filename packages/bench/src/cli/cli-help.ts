@@ -5,7 +5,8 @@ Load an OpenAI-compatible API (a Loom gateway, vLLM, LM Studio, OpenAI...) and r
 time to first token, inter-token latency, tokens/s, errors by class and cost per 1,000 requests.
 
 Target
-  --url <baseURL>          Base URL including /v1, e.g. http://127.0.0.1:4000/v1 (required)
+  --url <baseURL>          Base URL including /v1, e.g. http://127.0.0.1:4000/v1 (required unless
+                           the host CLI gives another target, like loom bench --config)
   --model <model>          Model or alias to request (required)
   --api-key <key>          Sent as Authorization: Bearer <key>
   --header <name:value>    Extra request header; repeat for more

@@ -120,7 +120,10 @@ function headersOf(values: string[] | undefined): Record<string, string> {
 }
 
 /** Parses and checks the arguments of `loom bench`; throws `FlagError` naming the bad flag. */
-export function parseBenchFlags(argv: readonly string[]): BenchFlags {
+export function parseBenchFlags(
+  argv: readonly string[],
+  options: { requireUrl?: boolean } = {},
+): BenchFlags {
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
   try {
     ({ values } = parseArgs({
@@ -133,7 +136,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchFlags {
     throw new FlagError((error as Error).message);
   }
   const help = values.help === true;
-  if (!help && !values.url)
+  if (!help && !values.url && options.requireUrl !== false)
     throw new FlagError(
       '--url is required (an OpenAI-compatible base URL, e.g. http://127.0.0.1:4000/v1)',
     );

@@ -15,7 +15,7 @@ import {
   type TextSink,
 } from '../run/progress.js';
 import { runBenchmark } from '../run/run-benchmark.js';
-import type { BenchPrompt } from '../targets/bench-target.js';
+import type { BenchPrompt, BenchTarget } from '../targets/bench-target.js';
 import { createHttpTarget } from '../targets/http-target.js';
 import { BENCH_HELP } from './cli-help.js';
 import { type BenchFlags, FlagError, parseBenchFlags } from './parse-flags.js';
@@ -29,6 +29,14 @@ export interface BenchCliIo {
   stderr: TextSink;
 }
 
+/**
+ * What a host CLI may add: a target of its own (e.g. `loom bench --config` benches a kernel
+ * built from a config file, in process); then `--url` is optional.
+ */
+export interface BenchCliHost {
+  target?: (flags: BenchFlags) => BenchTarget | Promise<BenchTarget>;
+}
+
 const processIo = (): BenchCliIo => ({ stdout: process.stdout, stderr: process.stderr });
 
 /**
@@ -40,12 +48,13 @@ const processIo = (): BenchCliIo => ({ stdout: process.stdout, stderr: process.s
 export async function runBenchCli(
   argv: readonly string[],
   io: BenchCliIo = processIo(),
+  host: BenchCliHost = {},
 ): Promise<number> {
   let flags: BenchFlags;
   let prompts: BenchPrompt[];
   let baseline: BenchResults | undefined;
   try {
-    flags = parseBenchFlags(argv);
+    flags = parseBenchFlags(argv, { requireUrl: host.target === undefined });
     if (flags.help) {
       io.stdout.write(BENCH_HELP);
       return EXIT.ok;
@@ -65,7 +74,7 @@ export async function runBenchCli(
     throw error;
   }
   try {
-    const results = await run(flags, prompts, io);
+    const results = await run(flags, prompts, io, host);
     io.stdout.write(`\n${toMarkdown(results)}`);
     await writeOutputs(flags, results, io);
     if (results.runs.every((r) => r.succeeded === 0)) {
@@ -107,15 +116,18 @@ async function run(
   flags: BenchFlags,
   prompts: BenchPrompt[],
   io: BenchCliIo,
+  host: BenchCliHost,
 ): Promise<BenchResults> {
   const highest = Math.max(16, ...(flags.concurrency ?? [1]));
-  const target = createHttpTarget({
-    baseURL: flags.url,
-    model: flags.model,
-    apiKey: flags.apiKey,
-    headers: flags.headers,
-    connections: flags.connections ?? (flags.rates ? Math.max(highest, 256) : highest),
-  });
+  const target = host.target
+    ? await host.target(flags)
+    : createHttpTarget({
+        baseURL: flags.url,
+        model: flags.model,
+        apiKey: flags.apiKey,
+        headers: flags.headers,
+        connections: flags.connections ?? (flags.rates ? Math.max(highest, 256) : highest),
+      });
   try {
     return await runBenchmark({
       target,
