@@ -108,12 +108,8 @@ describe.skipIf(services.skip)('three gateways sharing Redis and PostgreSQL', ()
     const refused = replies.filter((reply) => reply.status !== 200);
     expect(admitted.length).toBeLessThanOrEqual(FITS);
     expect(admitted.length).toBeGreaterThanOrEqual(FITS - 5);
-    // Admissions came from several gateways: one shared limit, not one per node.
-    const perGateway = [0, 1, 2].map(
-      (gateway) =>
-        replies.filter((reply, index) => index % 3 === gateway && reply.status === 200).length,
-    );
-    expect(perGateway.filter((count) => count > 0).length).toBeGreaterThanOrEqual(2);
+    // Without the shared counter each of the three nodes would admit FITS on its own (150 seen);
+    // which node wins the race for the shared slots depends on scheduling, so it is not asserted.
     for (const reply of admitted) {
       // The worst case reserved is what the request cost: exactly MAX_TOKENS output tokens.
       expect((reply.body as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(
