@@ -62,7 +62,8 @@ export async function startRuntimeStack(
   const loom = await startLoom(await loadConfig(file), {
     file,
     port: 0,
-    gatewayOptions: { drainTimeoutMs: 2_000 },
+    // Access lines would flood the test output; the logging tests capture their own.
+    gatewayOptions: { drainTimeoutMs: 2_000, logger: undefined },
     log: {
       info: (message) => logged.push(message),
       warn: (message) => logged.push(message),
