@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { logAccess } from '../logging/access-log.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { createApiKeyChecker, type GatewayKeyEntry } from './api-keys.js';
+import { clientGone } from './call-signal.js';
 import type { CorsOptions } from './cors.js';
 import { createMemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
 import type { RateLimiter, RateLimits } from './rate-limit/rate-limiter.js';
@@ -105,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
+      clientGone(exchange);
       settle(routeOptions, exchange, options.logger, startedAt);
     });
     routeRequest(routeOptions, exchange).catch((error: unknown) => {

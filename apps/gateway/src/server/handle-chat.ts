@@ -28,7 +28,7 @@ export async function handleChat(
   record.requestedModel = parsed.request.model;
   record.stream = parsed.stream;
   if (context.logPrompts) record.prompt = (body as { messages: unknown }).messages;
-  const signal = clientGoneSignal(response);
+  const signal = clientGoneSignal(exchange);
   const meta = {
     id: `chatcmpl-${requestId}`,
     model: parsed.request.model,

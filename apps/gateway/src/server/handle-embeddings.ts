@@ -15,7 +15,7 @@ export async function handleEmbeddings(
   const parsed = parseEmbeddingsRequest(body);
   exchange.record.requestedModel = parsed.model;
   if (context.logPrompts) exchange.record.prompt = parsed.input;
-  const signal = clientGoneSignal(exchange.response);
+  const signal = clientGoneSignal(exchange);
   const result = await context.kernel.embed(
     {
       model: parsed.model,

@@ -51,8 +51,13 @@ export type Exchange = {
   requestId: string;
   /** What the access line will say; handlers add provider, model, tokens and errors. */
   record: AccessRecord;
-  /** Rate-limit counter of the caller, set once it is admitted; tokens are charged to it. */
+  /**
+   * Rate-limit counter of the caller, set once it is admitted with a tokens-per-minute limit;
+   * the tokens the request used are charged to it.
+   */
   rateKey?: string;
+  /** Aborted when the client leaves before the response ended (see `clientGoneSignal`). */
+  clientGone?: AbortController;
 };
 /** A route's handler. */
 export type Handler = (
@@ -122,7 +127,8 @@ async function admitCaller(options: RouteOptions, exchange: Exchange): Promise<v
   }
   const limits = effectiveLimits(options.rateLimits, caller.limits);
   await admitRequest(options.rateLimiter, caller, limits);
-  exchange.rateKey = caller.id;
+  // Tokens are charged only where a token limit applies: no limiter call per request otherwise.
+  if (limits.tokensPerMinute !== undefined) exchange.rateKey = caller.id;
 }
 
 /**
@@ -131,7 +137,7 @@ async function admitCaller(options: RouteOptions, exchange: Exchange): Promise<v
  */
 export async function routeRequest(options: RouteOptions, exchange: Exchange): Promise<void> {
   const { request, response } = exchange;
-  const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  const path = exchange.record.path;
   // An added route may be keyed `POST /path` to sit beside a `GET` one on the same path.
   const route =
     ROUTES[path] ??

@@ -9,6 +9,9 @@ import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import { recordServed, recordUsage } from './served-record.js';
 
+// A ready-made reason: `abort()` without one builds an AbortError with a stack trace.
+const EXPIRED = new Error('stream duration limit reached');
+
 interface StreamExchange {
   response: ServerResponse;
   requestId: string;
@@ -17,9 +20,18 @@ interface StreamExchange {
   record: AccessRecord;
 }
 
-/** Writes respecting backpressure: a slow client slows the upstream read instead of buffering. */
-async function write(response: ServerResponse, text: string, signal: AbortSignal): Promise<void> {
-  if (text && !response.write(text)) await once(response, 'drain', { signal });
+/**
+ * Writes respecting backpressure: a slow client slows the upstream read instead of buffering.
+ * `waitSignal` is made only when a write must wait, so a stream that never waits builds no
+ * combined signal.
+ */
+function write(
+  response: ServerResponse,
+  text: string,
+  waitSignal: () => AbortSignal,
+): Promise<unknown> | undefined {
+  if (text && !response.write(text)) return once(response, 'drain', { signal: waitSignal() });
+  return undefined;
 }
 
 function durationExceeded(limitMs: number): OpenAIErrorBody {
@@ -93,16 +105,22 @@ export async function streamChat(
   const encoder = new ChunkEncoder({ ...exchange.meta, includeUsage: parsed.includeUsage });
   const tally = new StreamTally(context.logPrompts);
   const limitMs = context.limits.maxStreamDurationMs;
-  const expiry = new AbortController();
+  // Made only with a duration limit: most streams need no controller of their own.
+  const expiry = limitMs === undefined ? undefined : new AbortController();
   const timer =
     limitMs === undefined
       ? undefined
       : setTimeout(() => {
-          expiry.abort();
+          expiry?.abort(EXPIRED);
           stream.cancel(new Error(`stream duration limit of ${limitMs} ms reached`));
         }, limitMs);
   // A slow reader must not hold a stream past its deadline either.
-  const writeSignal = AbortSignal.any([signal, expiry.signal]);
+  let writeSignal: AbortSignal | undefined;
+  const waitSignal = () => {
+    writeSignal ??= expiry ? AbortSignal.any([signal, expiry.signal]) : signal;
+    return writeSignal;
+  };
+  const expired = () => expiry?.signal.aborted === true;
   const fail = (body: OpenAIErrorBody) => {
     record.error = body.error;
     response.end(encoder.error(body));
@@ -110,16 +128,17 @@ export async function streamChat(
   try {
     for await (const part of stream) {
       tally.see(part);
-      await write(response, encoder.encode(part), writeSignal);
-      if (expiry.signal.aborted) break;
+      const waiting = write(response, encoder.encode(part), waitSignal);
+      if (waiting) await waiting;
+      if (expired()) break;
     }
-    if (expiry.signal.aborted && limitMs !== undefined) fail(durationExceeded(limitMs));
+    if (expired() && limitMs !== undefined) fail(durationExceeded(limitMs));
     else response.end(encoder.end());
   } catch (error) {
     if (signal.aborted) {
       stream.cancel(signal.reason);
       response.destroy();
-    } else if (expiry.signal.aborted && limitMs !== undefined) {
+    } else if (expired() && limitMs !== undefined) {
       stream.cancel(error);
       fail(durationExceeded(limitMs));
     } else {

@@ -8,6 +8,7 @@ import type {
   Operation,
 } from '@loom/core';
 import * as names from './metric-names.js';
+import { SharedAttributes } from './shared-attributes.js';
 import { subscribe, type Unsubscribe } from './subscribe.js';
 
 /** Options of `createLlmCollector`. */
@@ -32,6 +33,11 @@ function deploymentAttributes(operation: Operation, deployment: Deployment): Met
   };
 }
 
+/** A cache key for a deployment's attributes plus one more name and value. */
+function deploymentKey(operation: Operation, deployment: Deployment, more = ''): string {
+  return `${operation}\u0000${deployment.providerId}\u0000${deployment.model}\u0000${more}`;
+}
+
 // Requests still running, to tell a fallback (another deployment served) from a retry.
 const MAX_TRACKED = 10_000;
 
@@ -43,6 +49,17 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
   let context: CollectorContext | undefined;
   let unsubscribe: Unsubscribe | undefined;
   const firstDeployment = new Map<string, string>();
+  // Attempt and request points reuse one attributes object per distinct set (see SharedAttributes).
+  const shared = new SharedAttributes();
+  const attemptAttributes = (operation: Operation, deployment: Deployment) =>
+    shared.get(deploymentKey(operation, deployment), () =>
+      deploymentAttributes(operation, deployment),
+    );
+  const tokenAttributes = (operation: Operation, deployment: Deployment, type: string) =>
+    shared.get(deploymentKey(operation, deployment, `t:${type}`), () => ({
+      ...deploymentAttributes(operation, deployment),
+      [names.ATTR.tokenType]: type,
+    }));
   const emit = (metrics: Metric[]) => context?.emit(metrics);
   const metric = (
     name: string,
@@ -59,7 +76,7 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
     }
   };
   const onAttemptEnd = (event: KernelEvents['attempt:end']) => {
-    const attributes = deploymentAttributes(event.operation, event.deployment);
+    const attributes = attemptAttributes(event.operation, event.deployment);
     const at = event.timestamp;
     const metrics = [
       metric(names.OPERATION_DURATION, 'histogram', event.durationMs / 1_000, 's', attributes, at),
@@ -88,7 +105,7 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
             'histogram',
             count,
             '{token}',
-            { ...attributes, [names.ATTR.tokenType]: type },
+            tokenAttributes(event.operation, event.deployment, type),
             at,
           ),
         );
@@ -129,16 +146,25 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
   const onRequestEnd = (event: KernelEvents['request:end']) => {
     const first = firstDeployment.get(event.requestId);
     firstDeployment.delete(event.requestId);
-    const attributes: MetricAttributes = event.deployment
-      ? {
-          ...deploymentAttributes(event.operation, event.deployment),
-          [names.ATTR.outcome]: event.outcome,
-        }
-      : {
-          [names.ATTR.operation]: operationName(event.operation),
-          [names.ATTR.outcome]: event.outcome,
-        };
-    if (event.error) attributes[names.ATTR.errorType] = event.error.code;
+    const deployment = event.deployment;
+    const errorType = event.error?.code;
+    const key = `r:${event.outcome}\u0000${errorType ?? ''}`;
+    const build = (): MetricAttributes => {
+      const attributes: MetricAttributes = deployment
+        ? {
+            ...deploymentAttributes(event.operation, deployment),
+            [names.ATTR.outcome]: event.outcome,
+          }
+        : {
+            [names.ATTR.operation]: operationName(event.operation),
+            [names.ATTR.outcome]: event.outcome,
+          };
+      if (errorType !== undefined) attributes[names.ATTR.errorType] = errorType;
+      return attributes;
+    };
+    const attributes = deployment
+      ? shared.get(deploymentKey(event.operation, deployment, key), build)
+      : shared.get(`${event.operation}\u0000\u0000\u0000${key}`, build);
     const metrics = [
       metric(names.REQUESTS, 'counter', 1, '{request}', attributes, event.timestamp),
     ];
@@ -177,7 +203,7 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
     emit(metrics);
   };
   const onCost = (event: KernelEvents['cost:recorded']) => {
-    const attributes = deploymentAttributes(event.operation, event.deployment);
+    const attributes = attemptAttributes(event.operation, event.deployment);
     emit([
       event.unpriced
         ? metric(names.UNPRICED_ATTEMPTS, 'counter', 1, '{attempt}', attributes, event.timestamp)
@@ -215,6 +241,7 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
       unsubscribe = undefined;
       context = undefined;
       firstDeployment.clear();
+      shared.clear();
     },
   };
 }

@@ -42,7 +42,11 @@ interface Exported {
   metric: PromMetric;
   kind: Metric['kind'];
   labels: ReadonlySet<string>;
+  /** Prometheus labels per attributes object (null: a label not declared); see SharedAttributes. */
+  converted: WeakMap<object, Record<string, string | number> | null>;
 }
+
+const NO_ATTRIBUTES = {};
 
 /** Options of `createPrometheusExporter`. */
 export interface PrometheusExporterOptions {
@@ -75,13 +79,15 @@ export class PrometheusExporter {
       this.dropped++;
       return;
     }
-    const labels: Record<string, string | number> = {};
-    for (const [name, value] of Object.entries(metric.attributes ?? {})) {
-      if (!exported.labels.has(name)) {
-        this.dropped++;
-        return;
-      }
-      labels[prometheusLabel(name)] = typeof value === 'boolean' ? String(value) : value;
+    const attributes = metric.attributes ?? NO_ATTRIBUTES;
+    let labels = exported.converted.get(attributes);
+    if (labels === undefined) {
+      labels = toLabels(attributes, exported.labels);
+      exported.converted.set(attributes, labels);
+    }
+    if (labels === null) {
+      this.dropped++;
+      return;
     }
     if (exported.metric instanceof Counter) exported.metric.inc(labels, Math.max(metric.value, 0));
     else if (exported.metric instanceof Gauge) exported.metric.set(labels, metric.value);
@@ -134,10 +140,24 @@ export class PrometheusExporter {
             : undefined;
       created = new Histogram(buckets ? { ...configuration, buckets } : configuration);
     }
-    const exported = { metric: created, kind: metric.kind, labels };
+    const exported = { metric: created, kind: metric.kind, labels, converted: new WeakMap() };
     this.exported.set(metric.name, exported);
     return exported;
   }
+}
+
+/** Prometheus labels for Loom attributes; null when one is not among `declared`. */
+function toLabels(
+  attributes: Record<string, unknown>,
+  declared: ReadonlySet<string>,
+): Record<string, string | number> | null {
+  const labels: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!declared.has(name)) return null;
+    labels[prometheusLabel(name)] =
+      typeof value === 'number' ? value : String(value as string | boolean);
+  }
+  return labels;
 }
 
 /** Creates a Prometheus exporter. */

@@ -17,6 +17,7 @@ import { mapInBandError } from './map-http-error.js';
 import { mapTransportError, type TransportScope } from './map-transport-error.js';
 import { estimateInputTokens } from './map-usage.js';
 import { readChatStream } from './read-chat-stream.js';
+import { readText } from './read-text.js';
 import { responseToParts } from './response-to-parts.js';
 import { readFailure, sendJson } from './send-json.js';
 import { type StreamWatchdog, watchStream } from './stream-watchdog.js';
@@ -57,7 +58,7 @@ async function readWholeAnswer(
 ): Promise<ChatResponse> {
   let text: string;
   try {
-    text = await response.body.text();
+    text = await readText(response.body);
   } catch (error) {
     throw mapTransportError(error, transport);
   } finally {

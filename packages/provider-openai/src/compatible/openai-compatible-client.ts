@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { type CompatibleRuntime, errorScope, transportScope } from './compatible-runtime.js';
 import { mapTransportError } from './map-transport-error.js';
+import { readText } from './read-text.js';
 import type { ResponseHeaders } from './retry-after.js';
 import { readFailure } from './send-json.js';
 
@@ -48,7 +49,7 @@ async function send(runtime: CompatibleRuntime, path: string, signal: AbortSigna
     if (ok && response.statusCode >= 300) {
       throw await readFailure(runtime, response, scope, signal);
     }
-    const text = await response.body.text();
+    const text = await readText(response.body);
     return { status: response.statusCode, headers: response.headers, text };
   } catch (error) {
     throw mapTransportError(error, transportScope(runtime, scope, signal, 'attempt'));

@@ -6,11 +6,32 @@ import type { ChatStreamMapper } from './chat-stream-mapper.js';
 import { mapTransportError, type TransportScope } from './map-transport-error.js';
 import type { StreamWatchdog } from './stream-watchdog.js';
 
+/** How long the end of a body may take to arrive after `[DONE]` before the socket is cut. */
+const END_GRACE_MS = 5_000;
+
+/**
+ * Lets a body whose answer is complete (`[DONE]` seen) finish by itself, so its socket goes back
+ * to the pool; destroying it instead would build an AbortError (with a stack trace) per stream.
+ * Anything else still open is destroyed.
+ */
+function releaseBody(body: Readable, done: boolean): void {
+  if (body.readableEnded || body.destroyed) return;
+  if (!done) {
+    body.destroy();
+    return;
+  }
+  body.on('error', () => {});
+  const timer = setTimeout(() => body.destroy(), END_GRACE_MS);
+  timer.unref();
+  body.once('close', () => clearTimeout(timer));
+  body.resume();
+}
+
 /**
  * Reads a Server-Sent Events body and yields Loom stream parts as chunks arrive, ending with
  * exactly one finish part. A body that ends before `[DONE]` was cut and throws; so do error
- * events, stalls (via the watchdog) and socket failures. Breaking out of the loop destroys the
- * body, which releases the socket.
+ * events, stalls (via the watchdog) and socket failures. Breaking out of the loop releases the
+ * body: drained when the answer was complete, else destroyed.
  */
 export async function* readChatStream(
   body: Readable,
@@ -44,7 +65,9 @@ export async function* readChatStream(
   // undici's body ignores setEncoding; a decoder keeps characters split across chunks whole.
   const decoder = new StringDecoder('utf8');
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    // Not destroyed on return: `releaseBody` decides (a finished answer's body is drained).
+    const chunks = body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+    for await (const chunk of chunks) {
       // After `[DONE]` the rest of the body is read only so the socket can be reused.
       if (done) continue;
       watchdog.onData();
@@ -74,7 +97,7 @@ export async function* readChatStream(
     if (!done) throw mapTransportError(error, scope);
   } finally {
     watchdog.stop();
-    if (!body.readableEnded) body.destroy();
+    releaseBody(body, done);
   }
   if (!done) {
     throw new MalformedResponseError({

@@ -6,6 +6,7 @@ import type { CallAuth } from './auth-headers.js';
 import { type CompatibleRuntime, errorScope, transportScope } from './compatible-runtime.js';
 import { type ErrorScope, mapHttpError, type UpstreamFailure } from './map-http-error.js';
 import { mapTransportError } from './map-transport-error.js';
+import { readText } from './read-text.js';
 import { safeText } from './redact.js';
 
 /** Largest error body read, in characters: error bodies are small, and the rest is noise. */
@@ -87,7 +88,7 @@ export async function sendJson(
         call.signal,
       );
     }
-    text = await response.body.text();
+    text = await readText(response.body);
   } catch (error) {
     const scope = errorScope(runtime, path, auth, call.model);
     throw mapTransportError(error, transportScope(runtime, scope, call.signal, 'attempt'));
