@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { cac } from 'cac';
-import { benchCommand } from './cli/bench-command.js';
 import { checkCommand } from './cli/check-command.js';
 import { type CostsFlags, costsCommand } from './cli/costs-command.js';
 import { DEMO_FLAG_HELP, demoCommand } from './cli/demo-command.js';
@@ -25,10 +24,13 @@ function fail(error: unknown): never {
 // `loom bench` owns its flags (repeatable --header, lists like --concurrency 1,16,64): it gets
 // its arguments untouched, and its exit codes (0 ok, 1 bad input, 2 failure, 3 regression).
 if (process.argv[2] === 'bench') {
-  benchCommand(process.argv.slice(3)).then(
-    (code) => process.exit(code),
-    (error: unknown) => fail(error),
-  );
+  // Loaded on demand: a gateway process never needs the benchmark runner in memory.
+  import('./cli/bench-command.js')
+    .then(({ benchCommand }) => benchCommand(process.argv.slice(3)))
+    .then(
+      (code) => process.exit(code),
+      (error: unknown) => fail(error),
+    );
 } else {
   main();
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { DEFAULT_OUTAGE } from '../demo/outage-script.js';
-import { type RunningDemo, startDemo } from '../demo/start-demo.js';
+import type { OutageTimeline } from '../demo/outage-script.js';
+import type { RunningDemo } from '../demo/start-demo.js';
 
 /** Flags of `loom demo`. */
 export interface DemoFlags {
@@ -43,9 +43,9 @@ function validate(flags: DemoFlags): void {
     );
 }
 
-function banner(demo: RunningDemo, flags: DemoFlags): string {
-  const outageAt = Math.round(DEFAULT_OUTAGE.startMs / 1000);
-  const outageFor = Math.round(DEFAULT_OUTAGE.durationMs / 1000);
+function banner(demo: RunningDemo, flags: DemoFlags, outage: OutageTimeline): string {
+  const outageAt = Math.round(outage.startMs / 1000);
+  const outageFor = Math.round(outage.durationMs / 1000);
   return [
     '',
     `  Loom demo: dashboard at ${demo.dashboardURL}`,
@@ -70,13 +70,18 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
   validate(flags);
   const host = '127.0.0.1';
   const port = flags.port ?? ((await portIsFree(4000, host)) ? 4000 : 0);
+  // The demo pulls in the simulated upstreams: load them only when the demo runs.
+  const [{ startDemo }, { DEFAULT_OUTAGE }] = await Promise.all([
+    import('../demo/start-demo.js'),
+    import('../demo/outage-script.js'),
+  ]);
   const demo = await startDemo({
     port,
     host,
     traffic: flags.traffic,
     ...(flags.data === undefined ? {} : { dataDir: flags.data }),
   });
-  process.stdout.write(`${banner(demo, flags)}\n`);
+  process.stdout.write(`${banner(demo, flags, DEFAULT_OUTAGE)}\n`);
 
   let stopping = false;
   const stop = async (why: string) => {

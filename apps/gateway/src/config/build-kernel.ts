@@ -102,6 +102,10 @@ export function buildKernel(
       singleFlight: config.singleFlight,
       health: config.health,
       drainTimeoutMs: config.server?.drainTimeoutMs,
+      // The gateway parses the wire body with its own, stricter schema before the kernel sees
+      // it; a second validation per request would only cost time. Pass `validateRequests: true`
+      // in `extra` when requests come from elsewhere.
+      validateRequests: false,
       ...extra,
     }),
   );

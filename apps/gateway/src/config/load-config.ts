@@ -5,7 +5,6 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, type ConfigIssue } from './config-error.js';
 import { type LoomConfig, loomConfigSchema } from './config-schema.js';
-import { withLatencyPriors } from './latency-priors.js';
 import { coerceReference, resolveEnv } from './resolve-env.js';
 
 /** The offending value for a message: redacted and short, since it may come from `${ENV}`. */
@@ -90,5 +89,8 @@ export async function loadConfig(
     throw new ConfigFileError(basename(file), [{ path: '', message: reason }]);
   }
   const config = validateConfig(parseText(text, file), basename(file), environment);
+  if (config.routing?.latencyPriorsFrom === undefined) return config;
+  // The results reader (@loom/bench) loads only for configs that use it.
+  const { withLatencyPriors } = await import('./latency-priors.js');
   return withLatencyPriors(config, file);
 }

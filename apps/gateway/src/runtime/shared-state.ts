@@ -8,7 +8,7 @@ import { createMetricStore, createPrometheusExporter } from '@loom/monitor';
 import type { LoomConfig } from '../config/config-schema.js';
 import type { SharedState } from './generation.js';
 import { ledgerLocation, openLedger } from './open-ledger.js';
-import { openRedisState } from './redis-state.js';
+import type { RedisState } from './redis-state.js';
 
 /** Shared state and the function that releases it at shutdown. */
 export interface OpenedState {
@@ -32,9 +32,11 @@ export async function openSharedState(
   const location = ledgerLocation(config.storage?.ledger ?? defaultLedger, file);
   const ledger = await openLedger(location);
   let budgetCounters: BudgetCounterStore & { close?(): void | Promise<void> };
-  let redis: Awaited<ReturnType<typeof openRedisState>> | undefined;
+  let redis: RedisState | undefined;
   try {
     if (config.storage?.redis) {
+      // ioredis and @loom/redis load only for a config that uses Redis.
+      const { openRedisState } = await import('./redis-state.js');
       redis = await openRedisState(config, ledger);
       budgetCounters = redis.budgetCounters;
     } else {
