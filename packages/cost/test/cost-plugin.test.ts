@@ -1,6 +1,6 @@
 import { LoomError } from '@loom/core';
 import { MemoryLedger } from '@loom/cost';
-import { mockError, mockStream } from '@loom/testkit';
+import { mockError, mockReply, mockStream } from '@loom/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ask, type Harness, startHarness } from './helpers.js';
 
@@ -57,6 +57,33 @@ describe('costPlugin tracking', () => {
     };
     expect(await stored('request')).toBe(2);
     expect(await stored('batched')).toBe(0);
+  });
+
+  it("with ledgerWrites: 'request', requests finishing together share one write (group commit)", async () => {
+    const ledger = new MemoryLedger();
+    const batches: number[] = [];
+    // Stores synchronously, as SQLite does: without grouping, each request would commit alone.
+    const counting = {
+      append: (records: Parameters<MemoryLedger['append']>[0]) => {
+        batches.push(records.length);
+        return ledger.append(records);
+      },
+      query: (query: Parameters<MemoryLedger['query']>[0]) => ledger.query(query),
+      close: async () => {},
+    };
+    // Each answer arrives from its own timer callback, in one event-loop turn.
+    const script = Array.from({ length: 8 }, () => mockReply('an answer', { delayMs: 1 }));
+    harness = await startHarness(
+      { ledger: counting, ledgerWrites: 'request', batching: { flushIntervalMs: 60_000 } },
+      { script },
+    );
+    const asks = Array.from({ length: 8 }, (_, index) => ask(`question ${index}`));
+    await Promise.all(asks.map((request) => harness?.kernel.chat(request)));
+    // Every row was stored before its answer returned, in fewer writes than requests.
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(8);
+    expect(batches.length).toBeLessThan(4);
+    const [total] = await ledger.query({});
+    expect(total?.records).toBe(8);
   });
 
   it('does not hold answers hostage to a ledger that hangs: it waits ledgerWaitMs at most', async () => {

@@ -22,6 +22,7 @@ import { createPriceBook, type PriceBook } from '../pricing/price-book.js';
 import { type CostReport, type CostReportQuery, costReport } from '../report/cost-report.js';
 import { type CostSummary, costSummary } from '../report/cost-summary.js';
 import type { CostPluginOptions } from './cost-plugin-options.js';
+import { groupCommit } from './group-commit.js';
 import { meterStream } from './meter-stream.js';
 import { recordAttempt } from './record-attempt.js';
 import { meteredUsage, type RequestCosts } from './request-costs.js';
@@ -71,6 +72,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       },
     });
     ledger = writer;
+    const commitRequestRows = groupCommit(() => writer.flush(), options.ledgerWaitMs ?? 2_000);
     const pricer = new DeploymentPricer(
       priceBook,
       (id) => api.providers.get(id)?.type,
@@ -133,7 +135,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       requests.delete(context.requestId);
       if (state?.admission) await manager.settle(state.admission, state.costs);
       if (options.ledgerWrites === 'request' && state && state.costs.length > 0)
-        await durably(writer.flush(), options.ledgerWaitMs ?? 2_000);
+        await commitRequestRows(requests.size === 0);
     };
 
     api.addHooks({
@@ -193,20 +195,4 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       return costSummary((query) => costReport(store, query), status, range);
     },
   });
-}
-
-/**
- * Waits for the flush that stores a request's rows, but never longer than `ms`: a ledger that is
- * down must not hold every answer hostage. The rows stay queued and are retried.
- */
-async function durably(flush: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([flush, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
