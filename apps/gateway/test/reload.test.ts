@@ -100,4 +100,43 @@ describe('config reload', () => {
     expect(after.spentMicros).toBe(before.spentMicros);
     expect((await stack.get('/api/explain?model=chat')).body.strategy).toBe('round-robin');
   });
+
+  it('keeps what the router learned (an open breaker) unless the routing section changed', async () => {
+    stack = await startRuntimeStack({
+      routing: {
+        strategy: 'priority',
+        retries: 2,
+        initialBackoffMs: 1,
+        circuitBreaker: { consecutiveFailures: 1, openMs: 60_000 },
+      },
+    });
+    stack.primary.inject({ fault: { type: 'status', status: 503 }, times: 1 });
+    expect((await ask(stack)).response.headers.get('x-loom-provider')).toBe('backup');
+    const circuit = async () => {
+      const { body } = await stack!.get('/api/providers');
+      const primary = body.providers.find((entry: { id: string }) => entry.id === 'primary');
+      return primary?.deployments.find(
+        (entry: { deployment: { id: string } }) => entry.deployment.id === 'primary/gpt-4o-mini',
+      )?.circuit;
+    };
+    expect(await circuit()).toBe('open');
+
+    // A change elsewhere (a new alias): the breaker stays open, traffic still avoids primary.
+    const { validateConfig } = await import('../src/config/load-config.js');
+    const withAlias = {
+      ...stack.raw,
+      models: [
+        ...(stack.raw.models as object[]),
+        { name: 'extra', targets: ['backup/gpt-4o-mini'] },
+      ],
+    };
+    await stack.loom.reload(validateConfig(withAlias, 'loom.json', {}));
+    expect(await circuit()).toBe('open');
+    expect((await ask(stack)).response.headers.get('x-loom-provider')).toBe('backup');
+
+    // A routing change starts a fresh router: primary serves again.
+    const retuned = { ...withAlias, routing: { strategy: 'priority', retries: 1 } };
+    await stack.loom.reload(validateConfig(retuned, 'loom.json', {}));
+    expect((await ask(stack)).response.headers.get('x-loom-provider')).toBe('primary');
+  });
 });

@@ -62,7 +62,7 @@ function createProvider(entry: ProviderConfig): ProviderV1 {
 }
 
 /** The kernel's routing options: the config's, without the file list already read into priors. */
-function routingOptions(routing: LoomConfig['routing']) {
+export function routingOptions(routing: LoomConfig['routing']) {
   if (!routing) return undefined;
   const { latencyPriorsFrom: _files, ...options } = routing;
   return options;

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ConfigError, type Kernel, type LoomPluginV1 } from '@loom/core';
+import { ConfigError, createRouter, type Kernel, type LoomPluginV1, type Router } from '@loom/core';
 import {
   type BudgetConfig,
   type BudgetCounterStore,
@@ -10,7 +10,7 @@ import {
   type PricingOptions,
   type ProviderPricing,
 } from '@loom/cost';
-import { buildKernel } from '../config/build-kernel.js';
+import { buildKernel, routingOptions } from '../config/build-kernel.js';
 import { ConfigFileError } from '../config/config-error.js';
 import type { LoomConfig } from '../config/config-schema.js';
 import { createSink, type MonitorState, monitorGeneration } from './monitor-generation.js';
@@ -35,7 +35,11 @@ export interface Generation {
   config: LoomConfig;
   kernel: Kernel;
   cost: CostPlugin;
+  /** The kernel's router; the next generation reuses it when `routing` did not change. */
+  router: Router;
 }
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `pricing` from config, with each provider's `costPerHourUsd` folded in. */
 export function pricingOf(config: LoomConfig): PricingOptions {
@@ -59,7 +63,12 @@ function asFileError(error: unknown, file: string): unknown {
  * Builds (does not start) a kernel with the cost plugin and, unless `monitor.enabled` is false,
  * the monitor's collectors, all writing into `shared`. Throws `ConfigFileError` naming `file`.
  */
-export function buildGeneration(config: LoomConfig, file: string, shared: SharedState): Generation {
+export function buildGeneration(
+  config: LoomConfig,
+  file: string,
+  shared: SharedState,
+  previous?: Generation,
+): Generation {
   const name = basename(file);
   let cost: CostPlugin;
   try {
@@ -92,6 +101,12 @@ export function buildGeneration(config: LoomConfig, file: string, shared: Shared
     cacheStore && config.cache !== undefined && config.cache !== false
       ? { cache: { ...config.cache, store: cacheStore } }
       : {};
-  const kernel = buildKernel(config, name, { plugins, alertSinks, ...cache });
-  return { config, kernel, cost };
+  // A reload that leaves `routing` as it was keeps the router, and with it what it learned:
+  // open breakers, cooldowns, latency estimates, the retry budget.
+  const router =
+    previous && sameJson(previous.config.routing, config.routing)
+      ? previous.router
+      : createRouter(routingOptions(config.routing));
+  const kernel = buildKernel(config, name, { plugins, alertSinks, router, ...cache });
+  return { config, kernel, cost, router };
 }

@@ -175,7 +175,7 @@ export async function startLoom(
 
   const swap = async (next: LoomConfig) => {
     if (closing) throw new Error('Loom is shutting down; the reload was not applied.');
-    const generation = buildGeneration(next, options.file, opened.shared);
+    const generation = buildGeneration(next, options.file, opened.shared, current);
     const unwatchNext = activate(generation);
     try {
       await generation.kernel.start();
