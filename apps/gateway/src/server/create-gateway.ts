@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kernel } from '@loom/core';
@@ -11,6 +10,7 @@ import type { CorsOptions } from './cors.js';
 import { createMemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
 import type { RateLimiter, RateLimits } from './rate-limit/rate-limiter.js';
 import type { DependencyStatus } from './readiness.js';
+import { requestIdV7 } from './request-id.js';
 import type { RequestLimits } from './request-limits.js';
 import { type Exchange, type Route, type RouteOptions, routeRequest } from './route-request.js';
 import { sendError } from './send.js';
@@ -95,7 +95,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const inFlight = new Set<ServerResponse>();
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    const requestId = randomUUID();
+    const requestId = requestIdV7();
     const startedAt = performance.now();
     const record: AccessRecord = {
       requestId,

@@ -12,6 +12,11 @@ import { recordServed, recordUsage } from './served-record.js';
 // A ready-made reason: `abort()` without one builds an AbortError with a stack trace.
 const EXPIRED = new Error('stream duration limit reached');
 
+// Node corks a response's socket until the current tick's microtasks are done. When the upstream
+// delivered many chunks in one read, the whole answer (and the end-of-stream bookkeeping) would be
+// encoded before the first byte left: one turn after the first chunk lets it go out at once.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface StreamExchange {
   response: ServerResponse;
   requestId: string;
@@ -125,11 +130,17 @@ export async function streamChat(
     record.error = body.error;
     response.end(encoder.error(body));
   };
+  let first = true;
   try {
     for await (const part of stream) {
       tally.see(part);
-      const waiting = write(response, encoder.encode(part), waitSignal);
+      const text = encoder.encode(part);
+      const waiting = write(response, text, waitSignal);
       if (waiting) await waiting;
+      else if (first && text) {
+        first = false;
+        await nextTurn();
+      }
       if (expired()) break;
     }
     if (expired() && limitMs !== undefined) fail(durationExceeded(limitMs));
