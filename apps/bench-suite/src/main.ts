@@ -78,6 +78,7 @@ async function main(): Promise<void> {
         warmup: (c) => (quick ? 50 : c === 1 ? 300 : 1_000),
         maxDurationMs: quick ? 500 : 1_500,
         rounds: quick ? 1 : 3,
+        prime: quick ? 200 : 4_000,
       },
       log,
     );

@@ -41,6 +41,10 @@ export interface MatrixPlan {
   /** Rounds per cell; each hop's median round is kept, so a burst of other work on the machine
    * skews one round, not the figure. */
   rounds: number;
+  /** Unmeasured requests of each scenario through each hop before the first cell, at concurrency
+   * 16: every process's JIT reaches its steady state, so the first cells (concurrency 1) do not
+   * measure compilation. */
+  prime: number;
 }
 
 /**
@@ -68,6 +72,20 @@ export async function measureMatrix(
   }
   const cells: MatrixCell[] = [];
   try {
+    for (const hop of hops) {
+      for (const scenario of plan.scenarios) {
+        await runBenchmark({
+          target: targets.get(hop.id) as BenchTarget,
+          scenario,
+          prompts: [builtInPrompt('short')],
+          concurrency: [16],
+          requests: plan.prime,
+          warmup: 0,
+          timeoutMs: 30_000,
+        });
+      }
+      log(`primed ${hop.label}: ${plan.prime} requests of each scenario`);
+    }
     for (const scenario of plan.scenarios) {
       for (const concurrency of plan.concurrency) {
         const rounds = new Map<Hop['id'], Array<{ run: RunResult; cpuUs: number }>>();
