@@ -8,8 +8,12 @@ export interface MemoryFigures {
   idleMb: number;
   afterWarmupMb: number;
   afterLoadMb: number;
-  /** After the load and a few seconds of rest (the collector has had time to run). */
+  /** After the load and a rest longer than the gateway's 10 s system-metrics interval. */
   afterRestMb: number;
+  /** The V8 heap after the rest, from the gateway's own `/metrics`: live objects and what V8
+   * keeps reserved (heapTotal). RSS growth that is heap reserve, not live data, is no leak. */
+  heapUsedMb?: number;
+  heapTotalMb?: number;
   growthFromIdleMb: number;
   growthFromWarmupMb: number;
   failed: number;
@@ -17,6 +21,19 @@ export interface MemoryFigures {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const round = (value: number) => Math.round(value * 10) / 10;
+/** Long enough for the gateway's system collector (every 10 s) to have read the heap after load. */
+export const REST_MS = 11_000;
+
+/** A gauge from a Prometheus text exposition, in MB; undefined when absent. */
+async function gaugeMb(url: string, name: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? round(Number(line.slice(name.length + 1)) / 1_048_576) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Reads a fresh gateway process's RSS idle, after a warm-up, then after `requests` chat requests
@@ -48,8 +65,10 @@ export async function measureMemory(
     // Capped in time so an overloaded machine cannot stall the suite; the count sent is reported.
     const results = await runBenchmark({ ...common, requests, durationMs: maxDurationMs });
     const afterLoadMb = gateway.rssMb();
-    await sleep(3_000);
+    await sleep(REST_MS);
     const afterRestMb = gateway.rssMb();
+    const heapUsedMb = await gaugeMb(gateway.url, 'v8js_memory_heap_used_bytes');
+    const heapTotalMb = await gaugeMb(gateway.url, 'v8js_memory_heap_limit_bytes');
     return {
       requests: results.runs[0]?.requests ?? 0,
       concurrency,
@@ -57,6 +76,8 @@ export async function measureMemory(
       afterWarmupMb,
       afterLoadMb,
       afterRestMb,
+      ...(heapUsedMb === undefined ? {} : { heapUsedMb }),
+      ...(heapTotalMb === undefined ? {} : { heapTotalMb }),
       growthFromIdleMb: round(afterRestMb - idleMb),
       growthFromWarmupMb: round(afterRestMb - afterWarmupMb),
       failed: results.runs[0]?.failed ?? 0,

@@ -1,7 +1,7 @@
 import type { BenchEnvironment, Scenario } from '@loom/bench';
 import type { KernelOverhead } from './kernel-overhead.js';
 import type { Hop, MatrixCell } from './measure-matrix.js';
-import type { MemoryFigures } from './memory.js';
+import { type MemoryFigures, REST_MS } from './memory.js';
 
 /** One target of issue #7 with the measured value. */
 export interface TargetCheck {
@@ -166,6 +166,15 @@ const HOP_LABELS: Record<Hop['id'], string> = {
   portkey: 'Portkey 1.15.2',
 };
 
+/** How far the floor itself gets against Portkey: a gateway cannot beat the bare proxy. */
+function floorNote(report: SuiteReport): string {
+  const chat64 = report.cells.find((c) => c.scenario === 'chat' && c.concurrency === 64)?.hops;
+  const bare = chat64?.bare?.throughputRps;
+  const portkey = chat64?.portkey?.throughputRps;
+  if (!bare || !portkey) return '';
+  return `In this run the bare proxy (the floor) itself reaches ${(bare / portkey).toFixed(2)}x Portkey at c=64: the load generator, the upstream and the hop share the machine's two cores.`;
+}
+
 const fixed = (value: number | undefined, digits = 3) =>
   value === undefined ? '-' : value.toFixed(digits);
 
@@ -187,6 +196,8 @@ export function toSummaryMarkdown(report: SuiteReport): string {
       (t) =>
         `| ${t.name} | ${t.measured} ${t.unit} | ${t.kind === 'max' ? '<=' : '>='} ${t.limit} ${t.unit} | ${t.pass ? 'pass' : '**FAIL**'} |`,
     ),
+    '',
+    floorNote(report),
     '',
     '## Through each hop',
     '',
@@ -214,9 +225,9 @@ export function toSummaryMarkdown(report: SuiteReport): string {
     '',
     '## Gateway memory (a fresh `loom serve` process, VmRSS)',
     '',
-    '| idle | after 5k warm-up | after load | after 3 s rest | growth from idle | growth from warm-up |',
-    '|---|---|---|---|---|---|',
-    `| ${m.idleMb} MB | ${m.afterWarmupMb} MB | ${m.afterLoadMb} MB | ${m.afterRestMb} MB | ${m.growthFromIdleMb} MB | ${m.growthFromWarmupMb} MB |`,
+    `| idle | after 5k warm-up | after load | after ${REST_MS / 1000} s rest | growth from idle | growth from warm-up | V8 heap used / reserved after rest |`,
+    '|---|---|---|---|---|---|---|',
+    `| ${m.idleMb} MB | ${m.afterWarmupMb} MB | ${m.afterLoadMb} MB | ${m.afterRestMb} MB | ${m.growthFromIdleMb} MB | ${m.growthFromWarmupMb} MB | ${m.heapUsedMb ?? '-'} MB / ${m.heapTotalMb ?? '-'} MB |`,
     '',
     `Load: ${m.requests} chat requests at concurrency ${m.concurrency} (${m.failed} failed).`,
     '',
