@@ -15,6 +15,8 @@ import type { KernelRuntime } from './runtime.js';
 /**
  * One attempt: its cancellation scope and timers, and its bookkeeping (events, stats, telemetry,
  * router feedback) at start, first chunk and end, so unary and streamed requests report alike.
+ * Each event payload is one object literal, built only when someone listens: spreading a shared
+ * base object allocated two objects per event, the copy with a separate property store.
  */
 export class AttemptTracker {
   readonly number: number;
@@ -47,7 +49,13 @@ export class AttemptTracker {
     );
     runtime.router.onAttemptStart?.(deployment);
     if (runtime.events.has('attempt:start')) {
-      runtime.events.emit('attempt:start', this.base());
+      runtime.events.emit('attempt:start', {
+        requestId: context.requestId,
+        operation: context.operation,
+        timestamp: runtime.now(),
+        attempt: this.number,
+        deployment,
+      });
     }
   }
 
@@ -72,7 +80,11 @@ export class AttemptTracker {
     this.runtime.router.onFirstChunk?.(this.deployment, this.firstChunkMs);
     if (this.runtime.events.has('attempt:first-chunk')) {
       this.runtime.events.emit('attempt:first-chunk', {
-        ...this.base(),
+        requestId: this.context.requestId,
+        operation: this.context.operation,
+        timestamp: this.runtime.now(),
+        attempt: this.number,
+        deployment: this.deployment,
         timeToFirstChunkMs: this.firstChunkMs,
       });
     }
@@ -96,7 +108,11 @@ export class AttemptTracker {
     this.telemetry?.end(usage, responseModel, responseId, finishReason);
     if (this.runtime.events.has('attempt:end')) {
       this.runtime.events.emit('attempt:end', {
-        ...this.base(),
+        requestId: this.context.requestId,
+        operation: this.context.operation,
+        timestamp: this.runtime.now(),
+        attempt: this.number,
+        deployment: this.deployment,
         durationMs,
         usage,
         finishReason,
@@ -125,7 +141,16 @@ export class AttemptTracker {
     }
     this.telemetry?.fail(error);
     if (this.runtime.events.has('attempt:error')) {
-      this.runtime.events.emit('attempt:error', { ...this.base(), durationMs, error, usage });
+      this.runtime.events.emit('attempt:error', {
+        requestId: this.context.requestId,
+        operation: this.context.operation,
+        timestamp: this.runtime.now(),
+        attempt: this.number,
+        deployment: this.deployment,
+        durationMs,
+        error,
+        usage,
+      });
     }
     return error;
   }
@@ -134,16 +159,6 @@ export class AttemptTracker {
     if (timeoutMs === undefined) return;
     const provider = this.provider.id;
     this.scope.arm(timeoutMs, () => new TimeoutError({ phase, timeoutMs, provider }));
-  }
-
-  private base() {
-    return {
-      requestId: this.context.requestId,
-      operation: this.context.operation,
-      timestamp: this.runtime.now(),
-      attempt: this.number,
-      deployment: this.deployment,
-    };
   }
 }
 

@@ -52,9 +52,16 @@ export class HookSet {
     }
   }
 
+  // Each hook is called inline, not through a closure and an async helper: those cost a closure,
+  // a promise and an async function object per hook per request.
   async afterResponse(context: RequestContext, result: RequestResult): Promise<void> {
     for (const { owner, hook } of this.after) {
-      await this.report(owner, 'afterResponse', () => hook(context, result));
+      try {
+        const pending = hook(context, result);
+        if (isThenable(pending)) await pending;
+      } catch (error) {
+        this.report(owner, 'afterResponse', error);
+      }
     }
   }
 
@@ -64,7 +71,12 @@ export class HookSet {
     failure: RequestFailure,
   ): Promise<void> {
     for (const { owner, hook } of this.error) {
-      await this.report(owner, 'onError', () => hook(context, error, failure));
+      try {
+        const pending = hook(context, error, failure);
+        if (isThenable(pending)) await pending;
+      } catch (hookError) {
+        this.report(owner, 'onError', hookError);
+      }
     }
   }
 
@@ -86,12 +98,8 @@ export class HookSet {
     return this.error.length > 0;
   }
 
-  private async report(owner: string, name: string, run: () => unknown): Promise<void> {
-    try {
-      const result = run();
-      if (isThenable(result)) await result;
-    } catch (error) {
-      this.events.emit('listener:error', { event: `${owner}:${name}`, error });
-    }
+  /** Errors after the fact are reported, never thrown: the request already has its outcome. */
+  private report(owner: string, name: string, error: unknown): void {
+    this.events.emit('listener:error', { event: `${owner}:${name}`, error });
   }
 }

@@ -1,5 +1,5 @@
 import { MalformedResponseError } from '../errors/malformed-response-error.js';
-import { abortable } from '../internal/abortable.js';
+import { AbortableWaits } from '../internal/abortable.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
 import { AttemptTracker, classify } from './attempt-tracker.js';
 import { CommittedStream, type PartIterator, release } from './committed-stream.js';
@@ -22,15 +22,17 @@ export async function runStream(
     context.candidates = runtime.resolver.resolve(request.model);
     return await routeCandidates(runtime, context, async (deployment, provider) => {
       const tracker = new AttemptTracker(runtime, context, deployment, provider);
+      // One abort registration for the attempt's waits, kept by the stream for its chunks.
+      const waits = new AbortableWaits(tracker.scope);
       let iterator: PartIterator | undefined;
       try {
         const started = provider.doStream(
           { ...request, model: deployment.model },
           tracker.callContext,
         );
-        const { stream } = await abortable(started, tracker.scope);
+        const { stream } = await waits.wait(started);
         iterator = runtime.hooks.wrapStream(context, stream, deployment)[Symbol.asyncIterator]();
-        const first = await abortable(iterator.next(), tracker.scope);
+        const first = await waits.wait(iterator.next());
         if (first.done) {
           throw new MalformedResponseError({
             provider: provider.id,
@@ -38,7 +40,7 @@ export async function runStream(
           });
         }
         tracker.chunk();
-        return new CommittedStream(runtime, scope, request, tracker, iterator, first.value);
+        return new CommittedStream(runtime, scope, request, tracker, waits, iterator, first.value);
       } catch (error) {
         release(iterator);
         throw tracker.fail(error);
