@@ -22,8 +22,6 @@ import { responseToParts } from './response-to-parts.js';
 import { readFailure, sendJson } from './send-json.js';
 import { type StreamWatchdog, watchStream } from './stream-watchdog.js';
 
-const CHAT_PATH = '/chat/completions';
-
 /** `doChat`: one non-streamed completion. */
 export async function chat(
   runtime: CompatibleRuntime,
@@ -36,7 +34,7 @@ export async function chat(
   const body = JSON.stringify(mapChatRequest(request, runtime.mapping, false));
   const json = await sendJson(runtime, auth, {
     method: 'POST',
-    path: CHAT_PATH,
+    path: runtime.paths.chat,
     body,
     signal: context.signal,
     model: request.model,
@@ -94,7 +92,7 @@ export async function stream(
   const auth: CallAuth = 'then' in pending ? await pending : pending;
   const startedAt = performance.now();
   const body = JSON.stringify(mapChatRequest(request, runtime.mapping, true));
-  const path = runtime.client.basePath + CHAT_PATH;
+  const path = runtime.paths.chat;
   const scope = errorScope(runtime, path, auth, request.model);
   const transport = transportScope(runtime, scope, signal, 'first-chunk');
   let response: Dispatcher.ResponseData;

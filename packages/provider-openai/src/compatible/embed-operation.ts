@@ -58,7 +58,7 @@ export async function embed(
   );
   const json = await sendJson(runtime, auth, {
     method: 'POST',
-    path: '/embeddings',
+    path: runtime.paths.embeddings,
     body: JSON.stringify(body),
     signal: context.signal,
     model: request.model,

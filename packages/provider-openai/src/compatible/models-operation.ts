@@ -55,7 +55,7 @@ export async function listModels(
 ): Promise<ModelInfo[]> {
   signal.throwIfAborted();
   const auth = await runtime.auth();
-  const json = await sendJson(runtime, auth, { method: 'GET', path: '/models', signal });
+  const json = await sendJson(runtime, auth, { method: 'GET', path: runtime.paths.models, signal });
   return mapModelList(json, runtime.models);
 }
 

@@ -2,8 +2,10 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { type ChatStreamPart, MalformedResponseError } from '@loom/core';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { BodyReader } from './body-reader.js';
 import type { ChatStreamMapper } from './chat-stream-mapper.js';
 import { mapTransportError, type TransportScope } from './map-transport-error.js';
+import { PartStream } from './part-stream.js';
 import type { StreamWatchdog } from './stream-watchdog.js';
 
 /** How long the end of a body may take to arrive after `[DONE]` before the socket is cut. */
@@ -33,12 +35,22 @@ function releaseBody(body: Readable, done: boolean): void {
  * events, stalls (via the watchdog) and socket failures. Breaking out of the loop releases the
  * body: drained when the answer was complete, else destroyed.
  */
-export async function* readChatStream(
+export function readChatStream(
   body: Readable,
   mapper: ChatStreamMapper,
   watchdog: StreamWatchdog,
   scope: TransportScope,
 ): AsyncGenerator<ChatStreamPart, void, undefined> {
+  return new PartStream(readBatches(body, mapper, watchdog, scope));
+}
+
+/** `readChatStream` as the batch of parts each body chunk maps to (never an empty one). */
+async function* readBatches(
+  body: Readable,
+  mapper: ChatStreamMapper,
+  watchdog: StreamWatchdog,
+  scope: TransportScope,
+): AsyncGenerator<readonly ChatStreamPart[], void, undefined> {
   const events: EventSourceMessage[] = [];
   let oversized = false;
   const parser = createParser({
@@ -64,10 +76,17 @@ export async function* readChatStream(
   };
   // undici's body ignores setEncoding; a decoder keeps characters split across chunks whole.
   const decoder = new StringDecoder('utf8');
+  // Not `body.iterator()`: see `BodyReader`. Releasing it leaves the body as it is, and
+  // `releaseBody` decides (a finished answer's body is drained).
+  const reader = new BodyReader(body);
   try {
-    // Not destroyed on return: `releaseBody` decides (a finished answer's body is drained).
-    const chunks = body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-    for await (const chunk of chunks) {
+    for (;;) {
+      const chunk = reader.read();
+      if (chunk === null) {
+        if (reader.ended()) break;
+        await reader.wait();
+        continue;
+      }
       // After `[DONE]` the rest of the body is read only so the socket can be reused.
       if (done) continue;
       watchdog.onData();
@@ -82,7 +101,7 @@ export async function* readChatStream(
       watchdog.onEvent();
       done = drainEvents();
       if (done) watchdog.onDone();
-      for (const part of parts) yield part;
+      if (parts.length > 0) yield parts;
       parts.length = 0;
       if (failure !== undefined) throw failure;
     }
@@ -90,13 +109,14 @@ export async function* readChatStream(
       // A last event without its closing blank line still counts.
       parser.feed(`${decoder.end()}\n\n`);
       done = drainEvents();
-      for (const part of parts) yield part;
+      if (parts.length > 0) yield parts;
       if (failure !== undefined) throw failure;
     }
   } catch (error) {
     if (!done) throw mapTransportError(error, scope);
   } finally {
     watchdog.stop();
+    reader.release();
     releaseBody(body, done);
   }
   if (!done) {

@@ -8,18 +8,24 @@ import type { Readable } from 'node:stream';
  */
 export function readText(body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    // Most answers arrive in one chunk: the list is made only for a second one.
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
     body.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
+      if (first === undefined) first = chunk;
+      else if (more === undefined) more = [first, chunk];
+      else more.push(chunk);
       size += chunk.length;
     });
-    body.once('end', () => {
-      const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      resolve(whole.toString('utf8'));
+    // `on` rather than `once`: each fires at most once per body (a second settle is a no-op), and
+    // `once` wrapped every listener in two more objects.
+    body.on('end', () => {
+      const whole = more ? Buffer.concat(more, size) : first;
+      resolve(whole ? whole.toString('utf8') : '');
     });
-    body.once('error', reject);
-    body.once('close', () => {
+    body.on('error', reject);
+    body.on('close', () => {
       // After `end` this changes nothing; without it the body was cut.
       if (!body.readableEnded) reject(new Error('the response body closed before its end'));
     });

@@ -56,7 +56,7 @@ export async function readFailure(
 /** One JSON call through the runtime. */
 export interface JsonCall {
   method: 'GET' | 'POST';
-  /** Path under the API base (`/chat/completions`). */
+  /** Path from the origin, one of `runtime.paths` (`/v1/chat/completions`). */
   path: string;
   body?: string;
   signal: AbortSignal;
@@ -69,7 +69,7 @@ export async function sendJson(
   auth: CallAuth,
   call: JsonCall,
 ): Promise<unknown> {
-  const path = runtime.client.basePath + call.path;
+  const path = call.path;
   let response: Dispatcher.ResponseData;
   let text: string;
   try {
@@ -78,7 +78,7 @@ export async function sendJson(
       path,
       headers: auth.headers,
       signal: call.signal,
-      ...(call.body === undefined ? {} : { body: call.body }),
+      body: call.body,
     });
     if (response.statusCode >= 300) {
       throw await readFailure(
