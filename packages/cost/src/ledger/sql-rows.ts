@@ -23,28 +23,38 @@ export const COLUMNS = [
   'metadata',
 ] as const;
 
+/** A SQL parameter. */
+export type SqlValue = string | number | null;
+
 /** A record as SQL parameters in `COLUMNS` order (booleans as 0/1, objects as JSON text). */
-export function recordToRow(record: CostRecord): Array<string | number | null> {
-  return [
-    record.id,
-    record.time,
-    record.requestId,
-    record.attempt,
-    record.provider,
-    record.model,
-    record.inputTokens,
-    record.outputTokens,
-    record.cachedInputTokens,
-    record.reasoningTokens,
-    record.costMicros,
-    record.estimated ? 1 : 0,
-    record.unpriced ? 1 : 0,
-    record.type,
-    record.sessionId ?? null,
-    record.user ?? null,
-    record.tags ? JSON.stringify(record.tags) : null,
-    record.metadata ? JSON.stringify(record.metadata) : null,
-  ];
+export function recordToRow(record: CostRecord): SqlValue[] {
+  return writeRow(record, []);
+}
+
+/**
+ * Writes a record's SQL parameters into `row` (see `recordToRow`) and returns it. A store whose
+ * driver binds them synchronously reuses one row for every insert instead of an array each.
+ */
+export function writeRow(record: CostRecord, row: SqlValue[]): SqlValue[] {
+  row[0] = record.id;
+  row[1] = record.time;
+  row[2] = record.requestId;
+  row[3] = record.attempt;
+  row[4] = record.provider;
+  row[5] = record.model;
+  row[6] = record.inputTokens;
+  row[7] = record.outputTokens;
+  row[8] = record.cachedInputTokens;
+  row[9] = record.reasoningTokens;
+  row[10] = record.costMicros;
+  row[11] = record.estimated ? 1 : 0;
+  row[12] = record.unpriced ? 1 : 0;
+  row[13] = record.type;
+  row[14] = record.sessionId ?? null;
+  row[15] = record.user ?? null;
+  row[16] = record.tags ? JSON.stringify(record.tags) : null;
+  row[17] = record.metadata ? JSON.stringify(record.metadata) : null;
+  return row;
 }
 
 /** The aggregate columns every SQL store selects, aliased for `rowToGroup`. */

@@ -6,8 +6,9 @@ import {
   COLUMNS,
   type GroupDialect,
   groupExpression,
-  recordToRow,
   rowToGroup,
+  type SqlValue,
+  writeRow,
 } from './sql-rows.js';
 
 /** Options of `openSqliteLedger`. */
@@ -54,8 +55,10 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   const insert = database.prepare(
     `INSERT OR IGNORE INTO ${table} (${COLUMNS.join(', ')}) VALUES ${placeholders}`,
   );
+  // better-sqlite3 binds the parameters before `run` returns, so one row serves every insert.
+  const row: SqlValue[] = [];
   const insertAll = database.transaction((records: readonly CostRecord[]) => {
-    for (const record of records) insert.run(recordToRow(record));
+    for (const record of records) insert.run(writeRow(record, row));
   });
 
   return {

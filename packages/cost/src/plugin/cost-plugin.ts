@@ -9,13 +9,19 @@ import {
 } from '@loom/core';
 import { parseBudgets } from '../budgets/budget-config.js';
 import { MemoryBudgetCounterStore } from '../budgets/budget-counter-store.js';
-import { BudgetManager } from '../budgets/budget-manager.js';
+import { type Admission, BudgetManager } from '../budgets/budget-manager.js';
 import { type BudgetStatus, readBudgetStatus } from '../budgets/budget-status.js';
 import { BudgetThresholds } from '../budgets/budget-thresholds.js';
-import { conservativeInputTokens, typicalInputTokens } from '../budgets/estimate-tokens.js';
+import {
+  conservativeInputTokens,
+  requestCharacters,
+  requestItems,
+  typicalInputTokens,
+} from '../budgets/estimate-tokens.js';
 import { BatchedLedger } from '../ledger/batched-ledger.js';
 import { MemoryLedger } from '../ledger/memory-ledger.js';
 import { createGenAiPricesCatalog } from '../pricing/catalog.js';
+import type { CostUsage } from '../pricing/cost-of.js';
 import { DeploymentPricer } from '../pricing/deployment-pricer.js';
 import { LocalRuntimeMeter } from '../pricing/local-runtime-meter.js';
 import { createPriceBook, type PriceBook } from '../pricing/price-book.js';
@@ -98,16 +104,16 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
 
     const onAttempt = (event: KernelEvents['attempt:end'] | KernelEvents['attempt:error']) => {
       const state = requests.get(event.requestId);
-      const meter = state?.meters.get(event.deployment.id);
+      const meter = state?.meters?.get(event.deployment.id);
       let usage: Usage | undefined = event.usage;
       if (!usage && state && meter && (meter.outputCharacters > 0 || meter.usage))
         usage = meteredUsage(state, meter);
-      if (state && meter) state.meters.delete(event.deployment.id);
+      if (state && meter) state.meters?.delete(event.deployment.id);
       if (!usage || usage.inputTokens + usage.outputTokens <= 0) return;
       const record = recordAttempt({ event, usage, pricer, context: state?.context, time: now() });
       state?.costs.push({ deployment: event.deployment, costMicros: record.costMicros });
       writer.write(record);
-      api.emit('cost:recorded', {
+      const recorded: KernelEvents['cost:recorded'] = {
         requestId: event.requestId,
         operation: event.operation,
         attempt: event.attempt,
@@ -118,10 +124,12 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
         inputTokens: record.inputTokens,
         outputTokens: record.outputTokens,
         estimated: record.estimated,
-        ...(state?.context.request.metadata
-          ? { metadata: { ...state.context.request.metadata } }
-          : {}),
-      });
+      };
+      // Assigned rather than spread in: `...(cond ? {...} : {})` built a throwaway object and
+      // copied the payload through the slow spread path on every attempt.
+      const metadata = state?.context.request.metadata;
+      if (metadata) recorded.metadata = { ...metadata };
+      api.emit('cost:recorded', recorded);
     };
     api.events.on('attempt:end', onAttempt);
     api.events.on('attempt:error', onAttempt);
@@ -130,28 +138,45 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       api.events.off('attempt:error', onAttempt);
     };
 
-    const finish = async (context: RequestContext) => {
+    const admit = async (state: RequestCosts, usage: CostUsage) => {
+      const admission = await manager.admit(state.context, usage);
+      if (admission) state.admission = admission;
+    };
+    const commitRows = (state: RequestCosts) =>
+      options.ledgerWrites === 'request' && state.costs.length > 0
+        ? commitRequestRows(requests.size === 0)
+        : undefined;
+    const settleThenCommit = async (state: RequestCosts, admission: Admission) => {
+      await manager.settle(admission, state.costs);
+      await commitRows(state);
+    };
+    // Not an async function: most requests have nothing to settle, and then the only promise
+    // is the group commit's (shared by the turn), not one more per request.
+    const finish = (context: RequestContext): Promise<void> | undefined => {
       const state = requests.get(context.requestId);
       requests.delete(context.requestId);
-      if (state?.admission) await manager.settle(state.admission, state.costs);
-      if (options.ledgerWrites === 'request' && state && state.costs.length > 0)
-        await commitRequestRows(requests.size === 0);
+      if (!state) return undefined;
+      if (state.admission) return settleThenCommit(state, state.admission);
+      return commitRows(state);
     };
 
     api.addHooks({
-      async beforeRequest(context) {
+      beforeRequest(context) {
+        // Measured once for both estimates (each used to build the request's whole text).
+        const characters = requestCharacters(context.request);
+        const items = requestItems(context.request);
         const state: RequestCosts = {
           context,
-          inputEstimate: typicalInputTokens(context.request),
+          inputEstimate: typicalInputTokens(characters, items),
           costs: [],
-          meters: new Map(),
         };
         requests.set(context.requestId, state);
+        // Without budgets admission admits everything: skip it, and its promise and await.
+        if (budgets.length === 0) return;
         const outputTokens =
           'input' in context.request ? 0 : (context.request.maxTokens ?? defaultMaxTokens);
-        const inputTokens = conservativeInputTokens(context.request);
-        const admission = await manager.admit(context, { inputTokens, outputTokens });
-        if (admission) state.admission = admission;
+        const inputTokens = conservativeInputTokens(characters, items);
+        return admit(state, { inputTokens, outputTokens });
       },
       afterResponse: (context) => finish(context),
       onError: (context) => finish(context),
@@ -159,10 +184,12 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
         const state = requests.get(context.requestId);
         if (!state) return stream;
         const meter = { outputCharacters: 0 };
+        state.meters ??= new Map();
         state.meters.set(deployment.id, meter);
         const admission = state.admission;
+        // Without a blocking budget there is nothing to check per part: no check at all.
         if (!admission?.holds.some((hold) => hold.budget.action === 'block'))
-          return meterStream(stream, meter, () => {});
+          return meterStream(stream, meter);
         return meterStream(stream, meter, () => {
           const cost = pricer.worstCase(deployment, meteredUsage(state, meter)).costMicros;
           return manager.extend(admission, deployment, cost);

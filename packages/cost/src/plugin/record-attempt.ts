@@ -20,8 +20,7 @@ export function recordAttempt({ event, usage, pricer, context, time }: AttemptFa
   };
   if ('error' in event) metadata.error = event.error.code;
   if ('finishReason' in event && event.finishReason) metadata.finishReason = event.finishReason;
-  const requestMetadata = context?.request.metadata;
-  return {
+  const record: CostRecord = {
     id: `${event.requestId}:${event.attempt}`,
     time,
     requestId: event.requestId,
@@ -36,9 +35,13 @@ export function recordAttempt({ event, usage, pricer, context, time }: AttemptFa
     estimated: usage.estimated,
     unpriced: priced.unpriced,
     type: event.operation === 'embed' ? 'embedding' : 'chat',
-    ...(requestMetadata?.sessionId === undefined ? {} : { sessionId: requestMetadata.sessionId }),
-    ...(requestMetadata?.user === undefined ? {} : { user: requestMetadata.user }),
-    ...(requestMetadata?.tags === undefined ? {} : { tags: { ...requestMetadata.tags } }),
-    metadata,
   };
+  // Optional fields are assigned, in the same key order as before, rather than spread in from
+  // `cond ? {} : {...}`: each spread built a throwaway object and took the slow copy path.
+  const requestMetadata = context?.request.metadata;
+  if (requestMetadata?.sessionId !== undefined) record.sessionId = requestMetadata.sessionId;
+  if (requestMetadata?.user !== undefined) record.user = requestMetadata.user;
+  if (requestMetadata?.tags !== undefined) record.tags = { ...requestMetadata.tags };
+  record.metadata = metadata;
+  return record;
 }

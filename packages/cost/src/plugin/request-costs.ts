@@ -19,8 +19,8 @@ export interface RequestCosts {
   inputEstimate: number;
   /** Cost of every attempt recorded so far. */
   costs: Array<{ deployment: Deployment; costMicros: Micros }>;
-  /** Meters of streamed attempts by deployment id. */
-  meters: Map<string, StreamMeter>;
+  /** Meters of streamed attempts by deployment id; created by the first stream (most are chats). */
+  meters?: Map<string, StreamMeter>;
 }
 
 /** Usage of a streamed attempt: reported when it was, else estimated from what was streamed. */

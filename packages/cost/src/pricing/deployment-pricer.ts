@@ -13,8 +13,23 @@ export interface PricedCost {
   free: boolean;
 }
 
+/** A deployment object's price resolution, with what it was resolved for. */
+interface Resolved {
+  providerId: string;
+  model: string;
+  resolution: PriceResolution;
+}
+
 /** Prices deployments: looks up the provider's type, and meters priced local runtimes. */
 export class DeploymentPricer {
+  /**
+   * Resolutions by deployment object (the resolver keeps them for the config's life). The book
+   * caches by provider id and model too, but asking it built a key object and a key string per
+   * attempt. Checked against the deployment's provider and model, so one changed in place is
+   * resolved again.
+   */
+  private readonly resolved = new WeakMap<Deployment, Resolved>();
+
   constructor(
     private readonly book: PriceBook,
     private readonly providerType: (providerId: string) => string | undefined,
@@ -24,6 +39,20 @@ export class DeploymentPricer {
 
   /** The price resolution of a deployment. */
   resolve(deployment: Deployment): PriceResolution {
+    const known = this.resolved.get(deployment);
+    if (known?.providerId === deployment.providerId && known.model === deployment.model) {
+      return known.resolution;
+    }
+    const resolution = this.lookup(deployment);
+    this.resolved.set(deployment, {
+      providerId: deployment.providerId,
+      model: deployment.model,
+      resolution,
+    });
+    return resolution;
+  }
+
+  private lookup(deployment: Deployment): PriceResolution {
     const providerType = this.providerType(deployment.providerId);
     return this.book.resolve({
       providerId: deployment.providerId,

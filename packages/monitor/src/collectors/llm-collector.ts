@@ -7,6 +7,7 @@ import type {
   MetricCollectorV1,
   Operation,
 } from '@loom/core';
+import { DeploymentAttributes } from './deployment-attributes.js';
 import * as names from './metric-names.js';
 import { SharedAttributes } from './shared-attributes.js';
 import { subscribe, type Unsubscribe } from './subscribe.js';
@@ -38,6 +39,30 @@ function deploymentKey(operation: Operation, deployment: Deployment, more = ''):
   return `${operation}\u0000${deployment.providerId}\u0000${deployment.model}\u0000${more}`;
 }
 
+/** The `SharedAttributes` key of a request end's set. */
+function requestKey(event: KernelEvents['request:end']): string {
+  const key = `r:${event.outcome}\u0000${event.error?.code ?? ''}`;
+  return event.deployment
+    ? deploymentKey(event.operation, event.deployment, key)
+    : `${event.operation}\u0000\u0000\u0000${key}`;
+}
+
+/** The attributes of a request end: its deployment's (if any), outcome and error type. */
+function buildRequestAttributes(event: KernelEvents['request:end']): MetricAttributes {
+  const attributes: MetricAttributes = event.deployment
+    ? {
+        ...deploymentAttributes(event.operation, event.deployment),
+        [names.ATTR.outcome]: event.outcome,
+      }
+    : {
+        [names.ATTR.operation]: operationName(event.operation),
+        [names.ATTR.outcome]: event.outcome,
+      };
+  const errorType = event.error?.code;
+  if (errorType !== undefined) attributes[names.ATTR.errorType] = errorType;
+  return attributes;
+}
+
 // Requests still running, to tell a fallback (another deployment served) from a retry.
 const MAX_TRACKED = 10_000;
 
@@ -49,17 +74,51 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
   let context: CollectorContext | undefined;
   let unsubscribe: Unsubscribe | undefined;
   const firstDeployment = new Map<string, string>();
-  // Attempt and request points reuse one attributes object per distinct set (see SharedAttributes).
+  // Attempt and request points reuse one attributes object per distinct set (see SharedAttributes),
+  // found by deployment object first (see DeploymentAttributes). Variants: '' for attempts,
+  // 't:<type>' for tokens, the outcome (plus '\0' and the error type) for request ends. The
+  // first sight of a set goes through a `new*` function: its closures capture their arguments,
+  // which would cost every call a context object if they lived in the lookup itself.
   const shared = new SharedAttributes();
-  const attemptAttributes = (operation: Operation, deployment: Deployment) =>
-    shared.get(deploymentKey(operation, deployment), () =>
-      deploymentAttributes(operation, deployment),
+  const byDeployment = new DeploymentAttributes();
+  const newAttemptSet = (operation: Operation, deployment: Deployment) =>
+    byDeployment.remember(
+      operation,
+      deployment,
+      '',
+      shared.get(deploymentKey(operation, deployment), () =>
+        deploymentAttributes(operation, deployment),
+      ),
     );
-  const tokenAttributes = (operation: Operation, deployment: Deployment, type: string) =>
-    shared.get(deploymentKey(operation, deployment, `t:${type}`), () => ({
-      ...deploymentAttributes(operation, deployment),
-      [names.ATTR.tokenType]: type,
-    }));
+  const newTokenSet = (operation: Operation, deployment: Deployment, variant: string) =>
+    byDeployment.remember(
+      operation,
+      deployment,
+      variant,
+      shared.get(deploymentKey(operation, deployment, variant), () => ({
+        ...deploymentAttributes(operation, deployment),
+        [names.ATTR.tokenType]: variant.slice(2),
+      })),
+    );
+  const newRequestSet = (event: KernelEvents['request:end'], variant: string | undefined) => {
+    const set = shared.get(requestKey(event), () => buildRequestAttributes(event));
+    if (!event.deployment || variant === undefined) return set;
+    return byDeployment.remember(event.operation, event.deployment, variant, set);
+  };
+  const attemptAttributes = (operation: Operation, deployment: Deployment) =>
+    byDeployment.find(operation, deployment, '') ?? newAttemptSet(operation, deployment);
+  const tokenAttributes = (operation: Operation, deployment: Deployment, variant: string) =>
+    byDeployment.find(operation, deployment, variant) ??
+    newTokenSet(operation, deployment, variant);
+  const requestAttributes = (event: KernelEvents['request:end']): MetricAttributes => {
+    if (!event.deployment) return newRequestSet(event, undefined);
+    const errorType = event.error?.code;
+    // The outcome alone (a constant string) when there is no error: nothing to concatenate.
+    const variant = errorType === undefined ? event.outcome : `${event.outcome}\u0000${errorType}`;
+    return (
+      byDeployment.find(event.operation, event.deployment, variant) ?? newRequestSet(event, variant)
+    );
+  };
   const emit = (metrics: Metric[]) => context?.emit(metrics);
   const metric = (
     name: string,
@@ -95,21 +154,25 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
     }
     const usage = event.usage;
     if (usage) {
-      for (const [type, count] of [
-        ['input', usage.inputTokens],
-        ['output', usage.outputTokens],
-      ] as const) {
-        metrics.push(
-          metric(
-            names.TOKEN_USAGE,
-            'histogram',
-            count,
-            '{token}',
-            tokenAttributes(event.operation, event.deployment, type),
-            at,
-          ),
-        );
-      }
+      // Two pushes rather than a loop over [type, count] pairs: those were 3 arrays per attempt.
+      metrics.push(
+        metric(
+          names.TOKEN_USAGE,
+          'histogram',
+          usage.inputTokens,
+          '{token}',
+          tokenAttributes(event.operation, event.deployment, 't:input'),
+          at,
+        ),
+        metric(
+          names.TOKEN_USAGE,
+          'histogram',
+          usage.outputTokens,
+          '{token}',
+          tokenAttributes(event.operation, event.deployment, 't:output'),
+          at,
+        ),
+      );
       const generatingMs = event.durationMs - (event.timeToFirstChunkMs ?? 0);
       if (usage.outputTokens > 0 && generatingMs > 0) {
         metrics.push(
@@ -146,25 +209,7 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
   const onRequestEnd = (event: KernelEvents['request:end']) => {
     const first = firstDeployment.get(event.requestId);
     firstDeployment.delete(event.requestId);
-    const deployment = event.deployment;
-    const errorType = event.error?.code;
-    const key = `r:${event.outcome}\u0000${errorType ?? ''}`;
-    const build = (): MetricAttributes => {
-      const attributes: MetricAttributes = deployment
-        ? {
-            ...deploymentAttributes(event.operation, deployment),
-            [names.ATTR.outcome]: event.outcome,
-          }
-        : {
-            [names.ATTR.operation]: operationName(event.operation),
-            [names.ATTR.outcome]: event.outcome,
-          };
-      if (errorType !== undefined) attributes[names.ATTR.errorType] = errorType;
-      return attributes;
-    };
-    const attributes = deployment
-      ? shared.get(deploymentKey(event.operation, deployment, key), build)
-      : shared.get(`${event.operation}\u0000\u0000\u0000${key}`, build);
+    const attributes = requestAttributes(event);
     const metrics = [
       metric(names.REQUESTS, 'counter', 1, '{request}', attributes, event.timestamp),
     ];
@@ -242,6 +287,7 @@ export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollec
       context = undefined;
       firstDeployment.clear();
       shared.clear();
+      byDeployment.clear();
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   TIME_TO_FIRST_CHUNK,
   TOKEN_USAGE,
 } from '../collectors/metric-names.js';
+import { findCell, incCell, observeCell, type PromCell } from './prom-cells.js';
 import { prometheusLabel, prometheusName } from './prometheus-names.js';
 
 /** Seconds: 0.01 doubling to 81.92, as the GenAI conventions advise. */
@@ -38,12 +39,18 @@ const KNOWN_LABELS: Record<string, readonly string[]> = {
 
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
+/** Prometheus labels of one attributes object, and their prom-client cell once known. */
+interface LabelSet {
+  labels: Record<string, string | number>;
+  cell?: PromCell | undefined;
+}
+
 interface Exported {
   metric: PromMetric;
   kind: Metric['kind'];
   labels: ReadonlySet<string>;
   /** Prometheus labels per attributes object (null: a label not declared); see SharedAttributes. */
-  converted: WeakMap<object, Record<string, string | number> | null>;
+  converted: WeakMap<object, LabelSet | null>;
 }
 
 const NO_ATTRIBUTES = {};
@@ -80,18 +87,31 @@ export class PrometheusExporter {
       return;
     }
     const attributes = metric.attributes ?? NO_ATTRIBUTES;
-    let labels = exported.converted.get(attributes);
-    if (labels === undefined) {
-      labels = toLabels(attributes, exported.labels);
-      exported.converted.set(attributes, labels);
+    let set = exported.converted.get(attributes);
+    if (set === undefined) {
+      const labels = toLabels(attributes, exported.labels);
+      set = labels === null ? null : { labels };
+      exported.converted.set(attributes, set);
     }
-    if (labels === null) {
+    if (set === null) {
       this.dropped++;
       return;
     }
-    if (exported.metric instanceof Counter) exported.metric.inc(labels, Math.max(metric.value, 0));
-    else if (exported.metric instanceof Gauge) exported.metric.set(labels, metric.value);
-    else exported.metric.observe(labels, metric.value);
+    const target = exported.metric;
+    if (target instanceof Gauge) {
+      target.set(set.labels, metric.value);
+      return;
+    }
+    // A label set seen before updates its prom-client cell directly (see prom-cells.ts).
+    if (target instanceof Counter) {
+      const value = Math.max(metric.value, 0);
+      if (set.cell && incCell(target, set.cell, value)) return;
+      target.inc(set.labels, value);
+    } else {
+      if (set.cell && observeCell(target, set.cell, metric.value)) return;
+      target.observe(set.labels, metric.value);
+    }
+    set.cell = findCell(target, set.labels);
   }
 
   /** Records many metrics. */
