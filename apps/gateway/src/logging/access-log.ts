@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { writeAccessLine } from './access-line.js';
 import type { AccessRecord } from './access-record.js';
 
 /**
@@ -14,15 +15,19 @@ export function logAccess(
 ): void {
   const status = response.statusCode;
   const durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
+  const aborted = !response.writableFinished;
+  const info = status < 400 && !record.error;
+  // Most lines are ordinary successes: written without pino's per-line objects when possible.
+  if (info && writeAccessLine(logger, record, status, durationMs, aborted)) return;
   const { cause, ...fields } = record;
   const line = {
     ...fields,
     status,
     durationMs,
-    ...(response.writableFinished ? {} : { aborted: true }),
+    ...(aborted ? { aborted: true } : {}),
     ...(cause === undefined ? {} : { err: cause }),
   };
   if (status >= 500) logger.error(line, 'request failed');
-  else if (status >= 400 || record.error) logger.warn(line, 'request refused or broken');
+  else if (!info) logger.warn(line, 'request refused or broken');
   else logger.info(line, 'request');
 }

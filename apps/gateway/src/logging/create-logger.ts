@@ -1,6 +1,7 @@
 import { redactSecrets } from '@loom/core';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LoggingConfig } from '../config/server-schema.js';
+import { enableFastAccessLines } from './access-line.js';
 
 /** What `createLogger` needs besides the `logging` section. */
 export interface CreateLoggerOptions {
@@ -25,15 +26,39 @@ const REDACTED_PATHS = [
   'headers["api-key"]',
 ];
 
+// The top-level names among them: a line holding one of these goes through pino's `redact`.
+const CREDENTIAL_FIELDS = [
+  ...new Set(REDACTED_PATHS.map((path) => path.split(/[.[]/, 1)[0] ?? path)),
+];
+
+const BASE = { service: 'loom-gateway' };
+
 // Access lines are buffered (4 KiB) and written asynchronously: a synchronous write per request
 // to a pipe was the gateway's largest single cost under load. pino flushes the buffer on exit.
-const BUFFERED = { sync: false, minLength: 4096 } as const;
+// Buffer mode: in text mode the destination appends each line to its pending string and measures
+// that string's byte length, which copies the whole pending buffer (~2 KB on average) per line.
+const BUFFERED = { sync: false, minLength: 4096, contentMode: 'buffer' } as const;
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+
+/** A buffer-mode destination that takes pino's string lines. */
+function acceptingText(destination: SonicBoom): DestinationStream {
+  return {
+    // Off the JS heap: the bytes go to Node's buffer pool, not to a string the GC must scan.
+    // (sonic-boom's types only know text mode; in buffer mode `write` takes a Buffer.)
+    write: (line: string) => destination.write(Buffer.from(line, 'utf8') as unknown as string),
+    flush: (callback?: (error?: Error) => void) => destination.flush(callback),
+    flushSync: () => destination.flushSync(),
+  } as DestinationStream;
+}
 
 function destinationOf(destination: string | undefined): DestinationStream {
   if (destination === undefined || destination === 'stdout')
-    return pino.destination({ dest: 1, ...BUFFERED });
-  if (destination === 'stderr') return pino.destination({ dest: 2, ...BUFFERED });
-  return pino.destination({ dest: destination, mkdir: true, append: true, ...BUFFERED });
+    return acceptingText(pino.destination({ dest: 1, ...BUFFERED }));
+  if (destination === 'stderr') return acceptingText(pino.destination({ dest: 2, ...BUFFERED }));
+  return acceptingText(
+    pino.destination({ dest: destination, mkdir: true, append: true, ...BUFFERED }),
+  );
 }
 
 /** Each secret as written raw and as it appears inside a JSON string. */
@@ -58,16 +83,28 @@ export function createLogger(
   options: CreateLoggerOptions = {},
 ): Logger {
   const secrets = spellings(options.secrets ?? []);
+  const destination = options.stream ?? destinationOf(config.destination);
   const logger = pino(
     {
       level: config.level ?? 'info',
-      base: { service: 'loom-gateway' },
+      base: BASE,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       hooks: { streamWrite: (line) => redactSecrets(line, secrets) },
     },
-    options.stream ?? destinationOf(config.destination),
+    destination,
   );
+  // A stream that reads pino's per-line metadata (a multistream filtering by level) only gets
+  // lines from pino itself.
+  if (Reflect.get(destination, pino.symbols.needsMetadataGsym) !== true) {
+    const bindings = JSON.stringify(BASE).slice(1, -1);
+    enableFastAccessLines(logger, {
+      destination,
+      bindings,
+      secrets,
+      credentialFields: CREDENTIAL_FIELDS,
+    });
+  }
   // A quiet gateway would otherwise hold its last lines in the buffer; a second is soon enough.
   if (!options.stream) setInterval(() => logger.flush(), 1000).unref();
   return logger;

@@ -29,7 +29,12 @@ function readRaw(request: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     };
     request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks, size)));
+    // `on`, not `once`: a stream ends at most once, and `once` wraps every listener per request.
+    request.on('end', () => {
+      // A body in one chunk (the usual case) is used as it is, not copied.
+      const only = chunks.length === 1 ? chunks[0] : undefined;
+      resolve(only ?? Buffer.concat(chunks, size));
+    });
     request.once('error', reject);
   });
 }

@@ -116,8 +116,12 @@ function unauthorized(): GatewayError {
 
 const ANONYMOUS = { id: 'anonymous', name: 'anonymous', limits: {} };
 
-/** Checks the gateway key (when keys are configured) and the caller's rate limits. */
-async function admitCaller(options: RouteOptions, exchange: Exchange): Promise<void> {
+/**
+ * Checks the gateway key (when keys are configured) and the caller's rate limits. Returns the
+ * limiter's answer to wait for, or undefined when no limit applies: most gateways set none, and
+ * then a request neither asks the limiter nor waits on a promise.
+ */
+function admitCaller(options: RouteOptions, exchange: Exchange): Promise<void> | undefined {
   let caller = ANONYMOUS;
   if (options.keys.enabled) {
     const identity = options.keys.identify(bearerToken(exchange.request.headers.authorization));
@@ -126,6 +130,17 @@ async function admitCaller(options: RouteOptions, exchange: Exchange): Promise<v
     exchange.record.keyName = identity.name;
   }
   const limits = effectiveLimits(options.rateLimits, caller.limits);
+  if (limits.requestsPerMinute === undefined && limits.tokensPerMinute === undefined)
+    return undefined;
+  return admitLimited(options, exchange, caller, limits);
+}
+
+async function admitLimited(
+  options: RouteOptions,
+  exchange: Exchange,
+  caller: { id: string; name: string },
+  limits: RateLimits,
+): Promise<void> {
   await admitRequest(options.rateLimiter, caller, limits);
   // Tokens are charged only where a token limit applies: no limiter call per request otherwise.
   if (limits.tokensPerMinute !== undefined) exchange.rateKey = caller.id;
@@ -158,7 +173,10 @@ export async function routeRequest(options: RouteOptions, exchange: Exchange): P
       message: `${request.method} is not allowed on '${path}'; use ${route.method}.`,
     });
   }
-  if (route.auth) await admitCaller(options, exchange);
+  if (route.auth) {
+    const admission = admitCaller(options, exchange);
+    if (admission) await admission;
+  }
   const body = route.body ? await readJsonBody(request, options.bodyLimitBytes) : undefined;
   await route.run(options, body, exchange);
 }

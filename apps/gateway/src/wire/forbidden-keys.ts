@@ -8,23 +8,57 @@ function normalize(key: string): string {
   return key.toLowerCase().replace(/[_-]/g, '');
 }
 
+// Bodies repeat the same few keys (model, messages, role, content, ...): their verdicts are kept,
+// so a request normalizes (two new strings per key, ~1 KB a request) only keys not seen before.
+// Bounded in count and key length, so odd bodies cannot grow it without limit.
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 1024;
+const MAX_REMEMBERED_KEY = 64;
+
+function isForbidden(key: string): boolean {
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = FORBIDDEN.has(normalize(key));
+    if (verdicts.size < MAX_VERDICTS && key.length <= MAX_REMEMBERED_KEY)
+      verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 /** The dotted path of the first forbidden key anywhere in `value`, or undefined. */
 export function findForbiddenKey(value: unknown, path = ''): string | undefined {
+  // The way down is kept as a list and spelled out only when a forbidden key is found: building
+  // every key's dotted path (and `entries()` pairs) on the way cost ~1.5 KB per request.
+  const trail: Array<string | number> = [];
+  return search(value, trail) ? spell(path, trail) : undefined;
+}
+
+/** True when `value` holds a forbidden key; `trail` then leads to it. */
+function search(value: unknown, trail: Array<string | number>): boolean {
   if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findForbiddenKey(item, path ? `${path}.${index}` : String(index));
-      if (found) return found;
+    for (let index = 0; index < value.length; index++) {
+      trail.push(index);
+      if (search(value[index], trail)) return true;
+      trail.pop();
     }
-    return undefined;
+    return false;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (FORBIDDEN.has(normalize(key))) return here;
-    const found = findForbiddenKey(item, here);
-    if (found) return found;
+  if (typeof value !== 'object' || value === null) return false;
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    trail.push(key);
+    if (isForbidden(key) || search(object[key], trail)) return true;
+    trail.pop();
   }
-  return undefined;
+  return false;
+}
+
+/** `path` and the trail joined with dots, as `a.0.apiKey`; an empty start adds no dot. */
+function spell(path: string, trail: ReadonlyArray<string | number>): string {
+  let spelled = path;
+  for (const step of trail) spelled = spelled ? `${spelled}.${step}` : String(step);
+  return spelled;
 }
 
 /**

@@ -96,8 +96,12 @@ function toMetadata(body: OpenAIChatRequest): ChatRequest['metadata'] {
 
 /** Copies the entries whose value is neither null nor undefined. */
 function defined<T extends object>(value: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  const entries = Object.entries(value).filter(([, item]) => item != null);
-  return Object.fromEntries(entries) as { [K in keyof T]?: NonNullable<T[K]> };
+  // A plain loop: entries + filter + fromEntries built ~10 arrays per request.
+  const copy: Partial<Record<keyof T, unknown>> = {};
+  for (const key of Object.keys(value) as Array<keyof T>) {
+    if (value[key] != null) copy[key] = value[key];
+  }
+  return copy as { [K in keyof T]?: NonNullable<T[K]> };
 }
 
 /**
