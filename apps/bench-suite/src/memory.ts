@@ -10,9 +10,9 @@ export interface MemoryFigures {
   afterLoadMb: number;
   /** After the load and a rest longer than the gateway's 10 s system-metrics interval. */
   afterRestMb: number;
-  /** The V8 heap after the rest, from the gateway's own `/metrics`: live objects and what V8
-   * keeps reserved (heapTotal). RSS growth that is heap reserve, not live data, is no leak. */
-  heapUsedMb?: number;
+  /** What V8 keeps reserved for its heap after the rest (heapTotal, from the gateway's own
+   * `/metrics`): most of the growth. Heap *used* is not shown: sampled between collections, it
+   * counts dead objects too. */
   heapTotalMb?: number;
   growthFromIdleMb: number;
   growthFromWarmupMb: number;
@@ -67,7 +67,6 @@ export async function measureMemory(
     const afterLoadMb = gateway.rssMb();
     await sleep(REST_MS);
     const afterRestMb = gateway.rssMb();
-    const heapUsedMb = await gaugeMb(gateway.url, 'v8js_memory_heap_used_bytes');
     const heapTotalMb = await gaugeMb(gateway.url, 'v8js_memory_heap_limit_bytes');
     return {
       requests: results.runs[0]?.requests ?? 0,
@@ -76,7 +75,6 @@ export async function measureMemory(
       afterWarmupMb,
       afterLoadMb,
       afterRestMb,
-      ...(heapUsedMb === undefined ? {} : { heapUsedMb }),
       ...(heapTotalMb === undefined ? {} : { heapTotalMb }),
       growthFromIdleMb: round(afterRestMb - idleMb),
       growthFromWarmupMb: round(afterRestMb - afterWarmupMb),
