@@ -44,6 +44,12 @@ export function readChatStream(
   return new PartStream(readBatches(body, mapper, watchdog, scope));
 }
 
+/** True when `parts` holds nothing but response metadata (no token, finish or usage yet). */
+function isMetadataOnly(parts: readonly ChatStreamPart[]): boolean {
+  for (const part of parts) if (part.type !== 'response-metadata') return false;
+  return true;
+}
+
 /** `readChatStream` as the batch of parts each body chunk maps to (never an empty one). */
 async function* readBatches(
   body: Readable,
@@ -62,15 +68,30 @@ async function* readBatches(
   const parts: ChatStreamPart[] = [];
   let done = false;
   let failure: unknown;
+  // No content part handed on yet (see `firstContent` below).
+  let awaitingContent = true;
+  let cursor = 0;
   // Maps queued events; true once `[DONE]` was among them. An error event is kept in `failure`
-  // so the parts before it are still delivered first.
-  const drainEvents = (): boolean => {
+  // so the parts before it are still delivered first. With `firstContent`, stops after the
+  // first event that produced a content part, leaving the rest queued.
+  const drainEvents = (firstContent: boolean): boolean => {
     try {
-      for (const event of events) if (mapper.accept(event.data, event.event, parts)) return true;
+      while (cursor < events.length) {
+        const event = events[cursor++] as EventSourceMessage;
+        if (mapper.accept(event.data, event.event, parts)) {
+          cursor = events.length;
+          return true;
+        }
+        if (firstContent && parts.length > 0 && !isMetadataOnly(parts)) break;
+      }
     } catch (error) {
       failure = error;
+      cursor = events.length;
     } finally {
-      events.length = 0;
+      if (cursor >= events.length) {
+        events.length = 0;
+        cursor = 0;
+      }
     }
     return false;
   };
@@ -99,16 +120,27 @@ async function* readBatches(
       }
       if (events.length === 0) continue;
       watchdog.onEvent();
-      done = drainEvents();
+      done = drainEvents(awaitingContent);
+      if (awaitingContent && cursor > 0) {
+        // A fast upstream's whole answer often arrives in one read: its first token goes on
+        // before the other events are parsed, so it does not wait for their JSON.
+        awaitingContent = false;
+        yield parts;
+        parts.length = 0;
+        done = drainEvents(false);
+      }
       if (done) watchdog.onDone();
-      if (parts.length > 0) yield parts;
+      if (parts.length > 0) {
+        if (!isMetadataOnly(parts)) awaitingContent = false;
+        yield parts;
+      }
       parts.length = 0;
       if (failure !== undefined) throw failure;
     }
     if (!done) {
       // A last event without its closing blank line still counts.
       parser.feed(`${decoder.end()}\n\n`);
-      done = drainEvents();
+      done = drainEvents(false);
       if (parts.length > 0) yield parts;
       if (failure !== undefined) throw failure;
     }
