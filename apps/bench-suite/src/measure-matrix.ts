@@ -38,9 +38,9 @@ export interface MatrixPlan {
   requests: (concurrency: number) => number;
   warmup: (concurrency: number) => number;
   maxDurationMs: number;
-  /** Rounds per cell; each hop's median round is kept, so a burst of other work on the machine
-   * skews one round, not the figure. */
-  rounds: number;
+  /** Rounds per cell, by concurrency; each hop's median round is kept, so a burst of other work
+   * on the machine skews one round, not the figure. */
+  rounds: (concurrency: number) => number;
   /** Unmeasured requests of each scenario through each hop before the first cell, at concurrency
    * 16: every process's JIT reaches its steady state, so the first cells (concurrency 1) do not
    * measure compilation. */
@@ -89,7 +89,7 @@ export async function measureMatrix(
     for (const scenario of plan.scenarios) {
       for (const concurrency of plan.concurrency) {
         const rounds = new Map<Hop['id'], Array<{ run: RunResult; cpuUs: number }>>();
-        for (let round = 0; round < plan.rounds; round++) {
+        for (let round = 0; round < plan.rounds(concurrency); round++) {
           const order = hops.map((_, index) => hops[(index + round) % hops.length] as Hop);
           for (const hop of order) {
             const warmup =
