@@ -86,6 +86,32 @@ describe('costPlugin tracking', () => {
     expect(total?.records).toBe(8);
   });
 
+  it("with ledgerWrites: 'request', the row is stored before the budget counter is settled", async () => {
+    // Counters that lose their data (Redis restarted empty) are reseeded from the ledger: a row
+    // stored after its settle could be missing from both. Stored first, it can only count twice.
+    const ledger = new MemoryLedger();
+    const spentAtAppend: number[] = [];
+    const watching = {
+      append: async (records: Parameters<MemoryLedger['append']>[0]) => {
+        const [daily] = (await harness?.plugin.budgetStatus()) ?? [];
+        spentAtAppend.push(daily?.spentMicros ?? -1);
+        return ledger.append(records);
+      },
+      query: (query: Parameters<MemoryLedger['query']>[0]) => ledger.query(query),
+      close: async () => {},
+    };
+    harness = await startHarness({
+      ledger: watching,
+      ledgerWrites: 'request',
+      batching: { flushIntervalMs: 60_000 },
+      budgets: [{ name: 'daily', limitUsd: 10, action: 'block' }],
+    });
+    await harness.kernel.chat(ask('one two'));
+    const [daily] = await harness.plugin.budgetStatus();
+    expect(daily?.spentMicros).toBeGreaterThan(0);
+    expect(spentAtAppend).toEqual([0]);
+  });
+
   it('does not hold answers hostage to a ledger that hangs: it waits ledgerWaitMs at most', async () => {
     let release = () => {};
     const hanging = {

@@ -146,9 +146,12 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       options.ledgerWrites === 'request' && state.costs.length > 0
         ? commitRequestRows(requests.size === 0)
         : undefined;
-    const settleThenCommit = async (state: RequestCosts, admission: Admission) => {
-      await manager.settle(admission, state.costs);
+    // The ledger first: counters that lose their data are reseeded from it, so a row committed
+    // after the settle could miss both (settled into the lost counter, absent when reseeded).
+    // In this order that window can only count the request twice, never miss it.
+    const commitThenSettle = async (state: RequestCosts, admission: Admission) => {
       await commitRows(state);
+      await manager.settle(admission, state.costs);
     };
     // Not an async function: most requests have nothing to settle, and then the only promise
     // is the group commit's (shared by the turn), not one more per request.
@@ -156,7 +159,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       const state = requests.get(context.requestId);
       requests.delete(context.requestId);
       if (!state) return undefined;
-      if (state.admission) return settleThenCommit(state, state.admission);
+      if (state.admission) return commitThenSettle(state, state.admission);
       return commitRows(state);
     };
 
