@@ -1,9 +1,8 @@
 // A fast upstream's whole answer often arrives in one read. The reader hands the first token on
 // before it parses the rest, so time to first token does not include every other event's JSON.
-import { Readable } from 'node:stream';
 import type { ChatStreamPart } from '@loom/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createChatStreamMapper, parseOpenAIErrorBody, readChatStream } from '../src/index.js';
+import { readSseText } from './fixture-stream.js';
 
 const event = (delta: Record<string, unknown>, finish: string | null = null) =>
   `data: ${JSON.stringify({
@@ -21,25 +20,6 @@ const body = () =>
   event({}, 'stop') +
   'data: [DONE]\n\n';
 
-function reader(text: string) {
-  const scope = { provider: 'openai', url: 'http://127.0.0.1/v1/chat/completions', secrets: [] };
-  const mapper = createChatStreamMapper({
-    scope,
-    parseErrorBody: parseOpenAIErrorBody,
-    estimateInputTokens: () => 4,
-  });
-  const transport = {
-    ...scope,
-    signal: new AbortController().signal,
-    headersPhase: 'first-chunk' as const,
-    headersTimeoutMs: 1_000,
-    bodyTimeoutMs: 1_000,
-  };
-  const watchdog = { onData() {}, onEvent() {}, onDone() {}, stop() {} };
-  // One read holding the whole answer.
-  return readChatStream(Readable.from([Buffer.from(text)]), mapper, watchdog, transport);
-}
-
 afterEach(() => vi.restoreAllMocks());
 
 describe('first token', () => {
@@ -47,7 +27,8 @@ describe('first token', () => {
     const parse = vi.spyOn(JSON, 'parse');
     const chunksParsed = () =>
       parse.mock.calls.filter(([text]) => String(text).includes('chat.completion.chunk')).length;
-    const stream = reader(body());
+    // One read holding the whole answer.
+    const stream = readSseText(body(), { chunkSize: 1 << 20 });
     let first: ChatStreamPart | undefined;
     let parsedByThen = 0;
     const parts: ChatStreamPart[] = [];

@@ -19,11 +19,18 @@ function chunksOf(text: string, size: number): Buffer[] {
   return chunks;
 }
 
-/** Runs an SSE body (a fixture's text) through the real stream reader and mapper. */
-export async function mapSseText(
+interface SseOptions {
+  /** Bytes per body read; default 7 (cutting through lines and characters). */
+  chunkSize?: number;
+  parseErrorBody?: ErrorBodyParser;
+  request?: ChatRequest;
+}
+
+/** The real stream reader and mapper over an SSE body (a fixture's text). */
+export function readSseText(
   text: string,
-  options: { chunkSize?: number; parseErrorBody?: ErrorBodyParser; request?: ChatRequest } = {},
-): Promise<ChatStreamPart[]> {
+  options: SseOptions = {},
+): AsyncGenerator<ChatStreamPart, void, undefined> {
   const body = Readable.from(chunksOf(text, options.chunkSize ?? 7));
   const scope = { provider: 'openai', url: 'http://127.0.0.1/v1/chat/completions', secrets: [] };
   const request = options.request ?? { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
@@ -39,7 +46,15 @@ export async function mapSseText(
     headersTimeoutMs: 1_000,
     bodyTimeoutMs: 1_000,
   };
+  return readChatStream(body, mapper, quietWatchdog, transport);
+}
+
+/** Runs an SSE body (a fixture's text) through the real stream reader and mapper. */
+export async function mapSseText(
+  text: string,
+  options: SseOptions = {},
+): Promise<ChatStreamPart[]> {
   const parts: ChatStreamPart[] = [];
-  for await (const part of readChatStream(body, mapper, quietWatchdog, transport)) parts.push(part);
+  for await (const part of readSseText(text, options)) parts.push(part);
   return parts;
 }
