@@ -90,7 +90,9 @@ async function main(): Promise<void> {
     log(`(d) gateway memory: a fresh gateway, ${MEMORY_REQUESTS} requests...`);
     const fresh = keep(await startLoomGateway(appDir, upstream.url, configDir));
     const memory = await measureMemory(fresh, MEMORY_REQUESTS);
-    log(`    RSS idle ${memory.idleMb} MB, after load + rest ${memory.afterRestMb} MB`);
+    log(
+      `    RSS idle ${memory.idleMb} MB, after load ${memory.afterLoadMb} MB, settled ${memory.settledMb} MB`,
+    );
 
     const cells = figuresOf(matrix);
     const targets = checkTargets(cells, memory, kernelOverhead);

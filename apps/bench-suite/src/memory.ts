@@ -1,28 +1,44 @@
 import { builtInPrompt, createHttpTarget, runBenchmark } from '@loom/bench';
 import type { Child } from './processes.js';
 
-/** The gateway's resident memory before traffic and after many requests. */
+/** The gateway's resident memory before traffic, under load, and as it settles afterwards. */
 export interface MemoryFigures {
   requests: number;
   concurrency: number;
   idleMb: number;
   afterWarmupMb: number;
+  /** Right after the load: what a container must have room for. */
   afterLoadMb: number;
-  /** After the load and a rest longer than the gateway's 10 s system-metrics interval. */
-  afterRestMb: number;
-  /** What V8 keeps reserved for its heap after the rest (heapTotal, from the gateway's own
+  /** After a rest just longer than the gateway's 10 s system-metrics interval. */
+  afterShortRestMb: number;
+  /** What V8 keeps reserved for its heap at that point (heapTotal, from the gateway's own
    * `/metrics`): most of the growth. Heap *used* is not shown: sampled between collections, it
    * counts dead objects too. */
-  heapTotalMb?: number;
+  heapTotalShortRestMb?: number;
+  /** At the end of the whole rest (`REST_MS`), once V8's memory reducer has had time to run. */
+  settledMb: number;
+  heapTotalSettledMb?: number;
+  /** Seconds into the rest when RSS first fell by more than half of the load's growth; absent
+   * when it never did. */
+  returnedAfterS?: number;
+  /** Growth that stays: settled minus idle. */
   growthFromIdleMb: number;
   growthFromWarmupMb: number;
   failed: number;
 }
 
+/** The gateway exports V8's heapTotal under this name (OpenTelemetry's v8js runtime metric). */
+const HEAP_TOTAL = 'v8js_memory_heap_limit_bytes';
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const round = (value: number) => Math.round(value * 10) / 10;
 /** Long enough for the gateway's system collector (every 10 s) to have read the heap after load. */
-export const REST_MS = 11_000;
+export const SHORT_REST_MS = 11_000;
+/**
+ * The whole rest. V8's memory reducer gives back the young generation and the old generation's
+ * headroom some seconds after allocation stops (about 28 s on the suite's machine); a minute
+ * leaves room for slower machines, and RSS is sampled every second so the report says when.
+ */
+export const REST_MS = 60_000;
 
 /** A gauge from a Prometheus text exposition, in MB; undefined when absent. */
 async function gaugeMb(url: string, name: string): Promise<number | undefined> {
@@ -65,22 +81,48 @@ export async function measureMemory(
     // Capped in time so an overloaded machine cannot stall the suite; the count sent is reported.
     const results = await runBenchmark({ ...common, requests, durationMs: maxDurationMs });
     const afterLoadMb = gateway.rssMb();
-    await sleep(REST_MS);
-    const afterRestMb = gateway.rssMb();
-    const heapTotalMb = await gaugeMb(gateway.url, 'v8js_memory_heap_limit_bytes');
+    const rest = await followRest(gateway, idleMb, afterLoadMb);
     return {
       requests: results.runs[0]?.requests ?? 0,
       concurrency,
       idleMb,
       afterWarmupMb,
       afterLoadMb,
-      afterRestMb,
-      ...(heapTotalMb === undefined ? {} : { heapTotalMb }),
-      growthFromIdleMb: round(afterRestMb - idleMb),
-      growthFromWarmupMb: round(afterRestMb - afterWarmupMb),
+      ...rest,
+      growthFromIdleMb: round(rest.settledMb - idleMb),
+      growthFromWarmupMb: round(rest.settledMb - afterWarmupMb),
       failed: results.runs[0]?.failed ?? 0,
     };
   } finally {
     await target.close?.();
   }
+}
+
+type RestFigures = Pick<
+  MemoryFigures,
+  | 'afterShortRestMb'
+  | 'heapTotalShortRestMb'
+  | 'settledMb'
+  | 'heapTotalSettledMb'
+  | 'returnedAfterS'
+>;
+
+/** Samples RSS every second of the rest; reads V8's reserve after the short rest and at the end. */
+async function followRest(gateway: Child, idleMb: number, afterLoadMb: number) {
+  const halfway = afterLoadMb - (afterLoadMb - idleMb) / 2;
+  const figures: Partial<RestFigures> = {};
+  for (let second = 1; second * 1_000 <= REST_MS; second++) {
+    await sleep(1_000);
+    const rss = gateway.rssMb();
+    if (figures.returnedAfterS === undefined && rss < halfway) figures.returnedAfterS = second;
+    if (second * 1_000 === SHORT_REST_MS) {
+      figures.afterShortRestMb = rss;
+      const reserve = await gaugeMb(gateway.url, HEAP_TOTAL);
+      if (reserve !== undefined) figures.heapTotalShortRestMb = reserve;
+    }
+  }
+  figures.settledMb = gateway.rssMb();
+  const reserve = await gaugeMb(gateway.url, HEAP_TOTAL);
+  if (reserve !== undefined) figures.heapTotalSettledMb = reserve;
+  return figures as RestFigures;
 }

@@ -1,7 +1,7 @@
 import type { BenchEnvironment, Scenario } from '@loom/bench';
 import type { KernelOverhead } from './kernel-overhead.js';
 import type { Hop, MatrixCell } from './measure-matrix.js';
-import { type MemoryFigures, REST_MS } from './memory.js';
+import { type MemoryFigures, REST_MS, SHORT_REST_MS } from './memory.js';
 
 /** One target of issue #7 with the measured value. */
 export interface TargetCheck {
@@ -47,6 +47,7 @@ export interface SuiteReport {
 }
 
 const r3 = (value: number) => Math.round(value * 1000) / 1000;
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** Groups the matrix by cell and works out each hop's additions over `direct`. */
 export function figuresOf(cells: MatrixCell[]): SuiteReport['cells'] {
@@ -150,7 +151,7 @@ export function checkTargets(
     ),
     check('gateway RSS idle', memory.idleMb, 'max', 100, 'MB'),
     check(
-      `gateway RSS growth after ${Math.round(memory.requests / 1000)}k requests`,
+      `gateway RSS growth after ${Math.round(memory.requests / 1000)}k requests (settled, ${REST_MS / 1000} s rest)`,
       memory.growthFromIdleMb,
       'max',
       20,
@@ -225,9 +226,15 @@ export function toSummaryMarkdown(report: SuiteReport): string {
     '',
     '## Gateway memory (a fresh `loom serve` process, VmRSS)',
     '',
-    `| idle | after 5k warm-up | after load | after ${REST_MS / 1000} s rest | growth from idle | growth from warm-up | V8 heap reserved after rest |`,
+    `| idle | after 5k warm-up | after load | after ${SHORT_REST_MS / 1000} s rest | after ${REST_MS / 1000} s rest (settled) | growth from idle (settled) | growth from warm-up (settled) |`,
     '|---|---|---|---|---|---|---|',
-    `| ${m.idleMb} MB | ${m.afterWarmupMb} MB | ${m.afterLoadMb} MB | ${m.afterRestMb} MB | ${m.growthFromIdleMb} MB | ${m.growthFromWarmupMb} MB | ${m.heapTotalMb ?? '-'} MB |`,
+    `| ${m.idleMb} MB | ${m.afterWarmupMb} MB | ${m.afterLoadMb} MB | ${m.afterShortRestMb} MB | ${m.settledMb} MB | ${m.growthFromIdleMb} MB | ${m.growthFromWarmupMb} MB |`,
+    '',
+    `V8 heap reserved (heapTotal): ${m.heapTotalShortRestMb ?? '-'} MB after ${SHORT_REST_MS / 1000} s, ${m.heapTotalSettledMb ?? '-'} MB after ${REST_MS / 1000} s. ${
+      m.returnedAfterS === undefined
+        ? 'RSS did not fall by half of the growth during the rest.'
+        : `V8's memory reducer gave back most of the growth ${m.returnedAfterS} s after the load ended; until then the process holds ${round1(m.afterLoadMb - m.idleMb)} MB more than idle.`
+    }`,
     '',
     `Load: ${m.requests} chat requests at concurrency ${m.concurrency} (${m.failed} failed).`,
     '',
