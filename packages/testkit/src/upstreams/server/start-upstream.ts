@@ -25,10 +25,21 @@ function modelOf(body: unknown): string | undefined {
   return typeof model === 'string' ? model : undefined;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** The whole body as text; events rather than an async iterator, which cost more per request. */
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () =>
+      resolve(
+        chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+      ),
+    );
+    request.once('error', reject);
+    // A client that goes away mid-body: no 'end' comes (after 'end', this is a no-op); the
+    // exchange sees the close and writes nothing.
+    request.once('close', () => resolve(''));
+  });
 }
 
 function parseJson(text: string): unknown {
