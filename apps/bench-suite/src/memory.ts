@@ -35,7 +35,7 @@ const round = (value: number) => Math.round(value * 10) / 10;
 export const SHORT_REST_MS = 11_000;
 /**
  * The whole rest. V8's memory reducer gives back the young generation and the old generation's
- * headroom some seconds after allocation stops (about 28 s on the suite's machine); a minute
+ * headroom some seconds after allocation stops (20-28 s on the suite's machine); a minute
  * leaves room for slower machines, and RSS is sampled every second so the report says when.
  */
 export const REST_MS = 60_000;

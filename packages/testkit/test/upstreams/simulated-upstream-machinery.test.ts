@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedUpstream } from '../../src/upstreams/simulated-upstream.js';
 import { startOpenAIServer } from '../../src/upstreams/start-openai-server.js';
@@ -48,6 +49,23 @@ describe('shared simulator machinery', () => {
       'status',
       undefined,
     ]);
+  });
+
+  it('stops at a client that leaves mid-body: no fault spent, the request recorded aborted', async () => {
+    const server = await start();
+    server.inject({ fault: { type: 'status', status: 503 }, times: 1 });
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
+        'content-length: 500\r\n\r\n{"model":"gpt-4o-mini",',
+    );
+    expect(await eventually(() => server.requests.length === 1)).toBe(true);
+    socket.destroy();
+    expect(await eventually(() => server.requests[0]?.aborted === true)).toBe(true);
+    // The rule is still there for the next whole request.
+    expect((await postJson(`${server.baseURL}/chat/completions`, chat())).status).toBe(503);
+    expect(server.requests[0]?.fault).toBeUndefined();
   });
 
   it('matches rules by model and path, in insertion order, and clears them', async () => {

@@ -30,15 +30,10 @@ function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.once('end', () =>
-      resolve(
-        chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-      ),
-    );
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.once('error', reject);
-    // A client that goes away mid-body: no 'end' comes (after 'end', this is a no-op); the
-    // exchange sees the close and writes nothing.
-    request.once('close', () => resolve(''));
+    // A client that went away mid-body: stop here, as for any client gone (after 'end', a no-op).
+    request.once('close', () => reject(new ClientGone()));
   });
 }
 
