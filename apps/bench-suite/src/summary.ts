@@ -47,7 +47,6 @@ export interface SuiteReport {
 }
 
 const r3 = (value: number) => Math.round(value * 1000) / 1000;
-const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** Groups the matrix by cell and works out each hop's additions over `direct`. */
 export function figuresOf(cells: MatrixCell[]): SuiteReport['cells'] {
@@ -233,7 +232,7 @@ export function toSummaryMarkdown(report: SuiteReport): string {
     `V8 heap reserved (heapTotal): ${m.heapTotalShortRestMb ?? '-'} MB after ${SHORT_REST_MS / 1000} s, ${m.heapTotalSettledMb ?? '-'} MB after ${REST_MS / 1000} s. ${
       m.returnedAfterS === undefined
         ? 'RSS did not fall by half of the growth during the rest.'
-        : `V8's memory reducer gave back most of the growth ${m.returnedAfterS} s after the load ended; until then the process holds ${round1(m.afterLoadMb - m.idleMb)} MB more than idle.`
+        : `V8's memory reducer gave back most of the growth ${m.returnedAfterS} s after the load ended; until then the process holds ${(m.afterLoadMb - m.idleMb).toFixed(1)} MB more than idle.`
     }`,
     '',
     `Load: ${m.requests} chat requests at concurrency ${m.concurrency} (${m.failed} failed).`,
