@@ -40,6 +40,11 @@ export {
   type LedgerStore,
   NO_GROUP,
 } from './ledger/cost-record.js';
+export {
+  type JournaledLedgerStore,
+  type LedgerJournalOptions,
+  withLedgerJournal,
+} from './ledger/journaled-ledger.js';
 export { MemoryLedger } from './ledger/memory-ledger.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './ledger/postgres-ledger.js';
 export { openSqliteLedger, type SqliteLedgerOptions } from './ledger/sqlite-ledger.js';

@@ -86,6 +86,43 @@ describe('costPlugin tracking', () => {
     expect(total?.records).toBe(8);
   });
 
+  it("with ledgerWrites: 'request', a store that keeps rows durably on the spot takes each as its attempt ends", async () => {
+    const ledger = new MemoryLedger();
+    const onTheSpot: string[] = [];
+    const queued: string[] = [];
+    let full = false;
+    const journaled = {
+      appendSync: (records: Parameters<MemoryLedger['append']>[0]) => {
+        if (full) throw new Error('ENOSPC: no space left on device, write');
+        for (const record of records) onTheSpot.push(record.requestId);
+        void ledger.append(records);
+      },
+      append: async (records: Parameters<MemoryLedger['append']>[0]) => {
+        for (const record of records) queued.push(record.requestId);
+        await ledger.append(records);
+      },
+      query: (query: Parameters<MemoryLedger['query']>[0]) => ledger.query(query),
+      close: async () => {},
+    };
+    harness = await startHarness({
+      ledger: journaled,
+      ledgerWrites: 'request',
+      batching: { flushIntervalMs: 60_000 },
+    });
+    const errors: unknown[] = [];
+    harness.kernel.events.on('listener:error', (event) => errors.push(event.error));
+    const first = await harness.kernel.chat(ask('one two'));
+    expect(onTheSpot).toEqual([first.loom?.requestId]);
+    expect(queued).toEqual([]);
+    // It cannot: the row goes through the queue, and the answer waits until it is stored.
+    full = true;
+    const second = await harness.kernel.chat(ask('three four'));
+    expect(queued).toEqual([second.loom?.requestId]);
+    expect(String(errors[0])).toContain('ENOSPC');
+    const [total] = await ledger.query({});
+    expect(total?.records).toBe(2);
+  });
+
   it("with ledgerWrites: 'request', the row is stored before the budget counter is settled", async () => {
     // Counters that lose their data (Redis restarted empty) are reseeded from the ledger: a row
     // stored after its settle could be missing from both. Stored first, it can only count twice.

@@ -1,5 +1,11 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { type LedgerStore, MemoryLedger, openPostgresLedger, openSqliteLedger } from '@loom/cost';
+import {
+  type LedgerStore,
+  MemoryLedger,
+  openPostgresLedger,
+  openSqliteLedger,
+  withLedgerJournal,
+} from '@loom/cost';
 import { ConfigFileError } from '../config/config-error.js';
 
 /** Where a `storage.ledger` URL points. */
@@ -42,13 +48,38 @@ function badLedger(url: string, configFile: string): ConfigFileError {
   ]);
 }
 
+/** How `openLedger` opens a store. */
+export interface OpenLedgerOptions {
+  /**
+   * Front a SQLite file with a journal (`ledgerWrites: request`): a request's row is durable once
+   * appended to it, one `write`, instead of after its own SQLite commit.
+   */
+  journal?: boolean;
+  /** The journal's errors: a failed copy into SQLite (retried), a damaged journal kept aside. */
+  onError?: (error: unknown) => void;
+}
+
 /** Opens the ledger store a location names; the caller closes it. */
-export async function openLedger(location: LedgerLocation): Promise<LedgerStore> {
+export async function openLedger(
+  location: LedgerLocation,
+  options: OpenLedgerOptions = {},
+): Promise<LedgerStore> {
   switch (location.kind) {
     case 'memory':
       return new MemoryLedger();
-    case 'sqlite':
-      return openSqliteLedger({ path: location.path });
+    case 'sqlite': {
+      const store = await openSqliteLedger({ path: location.path });
+      if (!options.journal) return store;
+      try {
+        return await withLedgerJournal(store, {
+          databasePath: location.path,
+          ...(options.onError ? { onError: options.onError } : {}),
+        });
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+    }
     case 'postgres':
       return openPostgresLedger({
         connectionString: location.connectionString,
@@ -62,9 +93,12 @@ export async function openLedger(location: LedgerLocation): Promise<LedgerStore>
  * its ledger on stop, but the store itself must outlive reloads and is closed once, at shutdown.
  */
 export function unclosable(store: LedgerStore): LedgerStore {
-  return {
+  const view: LedgerStore = {
     append: (records) => store.append(records),
     query: (query) => store.query(query),
     close: async () => {},
   };
+  // Only when the store has it: its absence is what tells the cost plugin to wait for writes.
+  if (store.appendSync) view.appendSync = store.appendSync.bind(store);
+  return view;
 }

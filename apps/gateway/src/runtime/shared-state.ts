@@ -15,6 +15,8 @@ export interface OpenedState {
   shared: SharedState;
   /** Where the ledger is, as configured (shown in logs; never the password). */
   ledgerDescription: string;
+  /** Rows the ledger's journal recovered from a process that died before storing them. */
+  recoveredRows: number;
   close(): Promise<void>;
 }
 
@@ -28,9 +30,16 @@ export async function openSharedState(
   config: LoomConfig,
   file: string,
   defaultLedger = 'memory',
+  onLedgerError?: (error: unknown) => void,
 ): Promise<OpenedState> {
   const location = ledgerLocation(config.storage?.ledger ?? defaultLedger, file);
-  const ledger = await openLedger(location);
+  const ledgerWrites =
+    config.storage?.ledgerWrites ?? (location.kind === 'memory' ? 'batched' : 'request');
+  // A row per request in SQLite is kept durable by the journal in front of it.
+  const ledger = await openLedger(location, {
+    journal: ledgerWrites === 'request',
+    ...(onLedgerError ? { onError: onLedgerError } : {}),
+  });
   let budgetCounters: BudgetCounterStore & { close?(): void | Promise<void> };
   let redis: RedisState | undefined;
   try {
@@ -51,8 +60,7 @@ export async function openSharedState(
     ledger,
     budgetCounters,
     catalog: createGenAiPricesCatalog(),
-    ledgerWrites:
-      config.storage?.ledgerWrites ?? (location.kind === 'memory' ? 'batched' : 'request'),
+    ledgerWrites,
     ...(redis ? { redis } : {}),
     ...(monitorOn
       ? {
@@ -67,6 +75,8 @@ export async function openSharedState(
   };
   return {
     shared,
+    recoveredRows:
+      'recovered' in ledger && typeof ledger.recovered === 'number' ? ledger.recovered : 0,
     ledgerDescription:
       location.kind === 'sqlite'
         ? `sqlite ${location.path}`

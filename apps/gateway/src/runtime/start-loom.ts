@@ -95,7 +95,9 @@ export async function startLoom(
   options: StartLoomOptions,
 ): Promise<RunningLoom> {
   const log = options.log ?? stderrLog;
-  const opened = await openSharedState(config, options.file, options.defaultLedger);
+  const opened = await openSharedState(config, options.file, options.defaultLedger, (error) =>
+    log.warn(`cost ledger: ${error instanceof Error ? error.message : String(error)}`),
+  );
   const alerts = new AlertLog();
   const costs = new RequestCostLog();
   let current: Generation;
@@ -168,6 +170,8 @@ export async function startLoom(
     throw error;
   }
   log.info(`ledger: ${opened.ledgerDescription}`);
+  if (opened.recoveredRows > 0)
+    log.info(`ledger: stored ${opened.recoveredRows} cost rows a stopped gateway had journaled`);
 
   let lastReload: ReloadResult | undefined;
   let queue: Promise<unknown> = Promise.resolve();

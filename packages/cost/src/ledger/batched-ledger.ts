@@ -10,6 +10,8 @@ export interface BatchedLedgerOptions {
   maxQueue?: number;
   /** Called when a flush fails (its records stay queued for the next try) or records are dropped. */
   onError?: (error: unknown) => void;
+  /** Called when a flush has stored every queued record, before anything else runs. */
+  onDrained?: () => void;
 }
 
 /**
@@ -83,6 +85,7 @@ export class BatchedLedger {
         return;
       }
     }
+    this.options.onDrained?.();
   }
 
   /** Stops the timer, flushes everything, and closes the store. */

@@ -84,6 +84,12 @@ export interface LedgerGroup {
 export interface LedgerStore {
   /** Appends records; a record whose id is already stored is ignored. */
   append(records: readonly CostRecord[]): Promise<void>;
+  /**
+   * Offered by stores that can keep records durably (past a crash of this process) before
+   * returning, such as a journal: `ledgerWrites: 'request'` then stores each row as its attempt
+   * ends, and no request waits for a write. Throws when it cannot.
+   */
+  appendSync?(records: readonly CostRecord[]): void;
   /** Sums records in the range, by group, sorted by key. */
   query(query?: LedgerQuery): Promise<LedgerGroup[]>;
   /** Releases connections and files. */

@@ -19,6 +19,7 @@ import {
   typicalInputTokens,
 } from '../budgets/estimate-tokens.js';
 import { BatchedLedger } from '../ledger/batched-ledger.js';
+import type { CostRecord, LedgerStore } from '../ledger/cost-record.js';
 import { MemoryLedger } from '../ledger/memory-ledger.js';
 import { createGenAiPricesCatalog } from '../pricing/catalog.js';
 import type { CostUsage } from '../pricing/cost-of.js';
@@ -62,7 +63,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     });
   }
   const priceBook = createPriceBook(options.pricing, options.catalog ?? createGenAiPricesCatalog());
-  const store = options.ledger ?? new MemoryLedger();
+  const store: LedgerStore = options.ledger ?? new MemoryLedger();
   const requests = new Map<string, RequestCosts>();
   let ledger: BatchedLedger | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -79,6 +80,20 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     });
     ledger = writer;
     const commitRequestRows = groupCommit(() => writer.flush(), options.ledgerWaitMs ?? 2_000);
+    // A store that keeps rows durably as it takes them (a journal) stores each as its attempt
+    // ends, so no request waits; when it throws, the row takes the queue and the request waits.
+    const appendSync =
+      options.ledgerWrites === 'request' ? store.appendSync?.bind(store) : undefined;
+    const storedNow = (record: CostRecord): boolean => {
+      if (!appendSync) return false;
+      try {
+        appendSync([record]);
+        return true;
+      } catch (error) {
+        api.emit('listener:error', { event: '@loom/cost ledger', error });
+        return false;
+      }
+    };
     const pricer = new DeploymentPricer(
       priceBook,
       (id) => api.providers.get(id)?.type,
@@ -112,7 +127,10 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       if (!usage || usage.inputTokens + usage.outputTokens <= 0) return;
       const record = recordAttempt({ event, usage, pricer, context: state?.context, time: now() });
       state?.costs.push({ deployment: event.deployment, costMicros: record.costMicros });
-      writer.write(record);
+      if (!storedNow(record)) {
+        writer.write(record);
+        if (state) state.queuedRows = true;
+      }
       const recorded: KernelEvents['cost:recorded'] = {
         requestId: event.requestId,
         operation: event.operation,
@@ -143,7 +161,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       if (admission) state.admission = admission;
     };
     const commitRows = (state: RequestCosts) =>
-      options.ledgerWrites === 'request' && state.costs.length > 0
+      options.ledgerWrites === 'request' && state.queuedRows
         ? commitRequestRows(requests.size === 0)
         : undefined;
     // The ledger first: counters that lose their data are reseeded from it, so a row committed

@@ -19,6 +19,8 @@ export interface RequestCosts {
   inputEstimate: number;
   /** Cost of every attempt recorded so far. */
   costs: Array<{ deployment: Deployment; costMicros: Micros }>;
+  /** Some of its rows wait in the batch queue (not stored as their attempt ended). */
+  queuedRows?: boolean;
   /** Meters of streamed attempts by deployment id; created by the first stream (most are chats). */
   meters?: Map<string, StreamMeter>;
 }
