@@ -123,6 +123,35 @@ describe('costPlugin tracking', () => {
     expect(total?.records).toBe(2);
   });
 
+  it("with ledgerWrites: 'request', concurrent requests share a write even when the store could take each on the spot", async () => {
+    const ledger = new MemoryLedger();
+    const appends: number[] = [];
+    let onTheSpot = 0;
+    const journaled = {
+      appendSync: (records: Parameters<MemoryLedger['append']>[0]) => {
+        onTheSpot += records.length;
+        void ledger.append(records);
+      },
+      append: async (records: Parameters<MemoryLedger['append']>[0]) => {
+        appends.push(records.length);
+        await ledger.append(records);
+      },
+      query: (query: Parameters<MemoryLedger['query']>[0]) => ledger.query(query),
+      close: async () => {},
+    };
+    const script = Array.from({ length: 8 }, () => mockReply('an answer', { delayMs: 1 }));
+    harness = await startHarness(
+      { ledger: journaled, ledgerWrites: 'request', batching: { flushIntervalMs: 60_000 } },
+      { script },
+    );
+    const asks = Array.from({ length: 8 }, (_, index) => ask(`question ${index}`));
+    await Promise.all(asks.map((request) => harness?.kernel.chat(request)));
+    // The last to finish is alone by then and may go on the spot; the rest share writes.
+    expect(onTheSpot + appends.reduce((sum, size) => sum + size, 0)).toBe(8);
+    expect(onTheSpot).toBeLessThanOrEqual(1);
+    expect(appends.length).toBeLessThan(4);
+  });
+
   it("with ledgerWrites: 'request', the row is stored before the budget counter is settled", async () => {
     // Counters that lose their data (Redis restarted empty) are reseeded from the ledger: a row
     // stored after its settle could be missing from both. Stored first, it can only count twice.

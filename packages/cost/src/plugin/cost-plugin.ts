@@ -80,8 +80,8 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     });
     ledger = writer;
     const commitRequestRows = groupCommit(() => writer.flush(), options.ledgerWaitMs ?? 2_000);
-    // A store that keeps rows durably as it takes them (a journal) stores each as its attempt
-    // ends, so no request waits; when it throws, the row takes the queue and the request waits.
+    // A store that keeps rows durably as it takes them (a journal) can store a row as its attempt
+    // ends, so its request waits for nothing; when it throws, the row takes the queue.
     const appendSync =
       options.ledgerWrites === 'request' ? store.appendSync?.bind(store) : undefined;
     const storedNow = (record: CostRecord): boolean => {
@@ -127,7 +127,9 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       if (!usage || usage.inputTokens + usage.outputTokens <= 0) return;
       const record = recordAttempt({ event, usage, pricer, context: state?.context, time: now() });
       state?.costs.push({ deployment: event.deployment, costMicros: record.costMicros });
-      if (!storedNow(record)) {
+      // Alone, the row is stored at once and the request waits for nothing; among others, rows
+      // share one write per event-loop turn (a journal write per row cost more under load).
+      if (!(requests.size <= 1 && storedNow(record))) {
         writer.write(record);
         if (state) state.queuedRows = true;
       }
