@@ -64,6 +64,7 @@ describe('a SQLite-ledger gateway killed with SIGKILL', () => {
 
     gateway = await startGatewayProcess(join(directory, 'loom.json'));
     await gateway.stop('SIGTERM');
+    expect(gateway.output()).toContain('loom gateway stopped');
     // One attempt, one row each: all of them, and none twice.
     expect(await rowsInLedger()).toBe(answered);
     // Recovered and, after a clean stop, no journal is left behind.

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,5 +182,27 @@ describe('createLogger', () => {
       .poll(async () => readFile(file, 'utf8').catch(() => ''))
       .toContain('"msg":"written"');
     expect(await readFile(file, 'utf8')).not.toContain('not written');
+  });
+
+  it('writes the lines still buffered when the process exits', async () => {
+    // Lines are buffered up to 4 KiB; a process that logs a little and exits must not lose them.
+    const script = [
+      `import { createLogger } from ${JSON.stringify(new URL('../src/logging/create-logger.ts', import.meta.url).pathname)};`,
+      "const logger = createLogger({ level: 'info' });",
+      "logger.info({ exiting: true }, 'last words');",
+      'setTimeout(() => process.exit(0), 10);',
+    ].join('\n');
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@loom/source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('"msg":"last words"');
   });
 });

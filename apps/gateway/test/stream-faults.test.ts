@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectAfterFirstChunk, readRawStream, waitFor } from './raw-http.js';
 import { chatRequests, type Stack, startStack } from './start-stack.js';
@@ -47,6 +48,20 @@ describe('stream faults', () => {
     });
     const first = await disconnectAfterFirstChunk(`${stack.url}/v1/chat/completions`, body);
     expect(first).toContain('data: ');
+    await waitFor(() => chatRequests(stack.primary)[0]?.aborted === true);
+  });
+
+  it('aborts the upstream request when the client of a plain chat disconnects', async () => {
+    stack.primary.clearRequests();
+    stack.primary.inject({ fault: { type: 'hang' }, path: '/v1/chat/completions', times: 1 });
+    const outgoing = request(`${stack.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    outgoing.on('error', () => {});
+    outgoing.end(JSON.stringify({ ...body, stream: false }));
+    await waitFor(() => chatRequests(stack.primary).length === 1);
+    outgoing.destroy();
     await waitFor(() => chatRequests(stack.primary)[0]?.aborted === true);
   });
 

@@ -220,6 +220,32 @@ describe('kernel.chat', () => {
     expect(provider.calls[0]?.aborted).toBe(true);
   });
 
+  it('aborts the upstream call through bindAbort as through a signal, and ignores a late call', async () => {
+    const provider = fakeProvider('a', {
+      chat: [
+        async (_request, context) => {
+          await wait(5_000, context.signal);
+          return reply('late');
+        },
+        async () => reply('fine'),
+      ],
+    });
+    const kernel = createKernel({ providers: [provider], defaultProvider: 'a' });
+    let abort: ((reason: unknown) => void) | undefined;
+    const gone = new Error('client disconnected');
+    const pending = kernel.chat(ask('m'), { bindAbort: (bound) => (abort = bound) });
+    setTimeout(() => abort?.(gone), 20);
+    await expect(pending).rejects.toMatchObject({ code: 'aborted', statusCode: 499, cause: gone });
+    expect(provider.calls[0]?.aborted).toBe(true);
+
+    let late: ((reason: unknown) => void) | undefined;
+    await expect(
+      kernel.chat(ask('m'), { bindAbort: (bound) => (late = bound) }),
+    ).resolves.toMatchObject({ message: { content: 'fine' } });
+    late?.(gone);
+    expect(provider.calls[1]?.aborted).toBe(false);
+  });
+
   it('keeps the overall deadline even when a provider ignores its signal (timeout)', async () => {
     const deaf = fakeProvider('a', {
       chat: [() => new Promise((resolve) => setTimeout(() => resolve(reply('late')), 2_000))],

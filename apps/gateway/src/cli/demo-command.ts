@@ -81,7 +81,6 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     traffic: flags.traffic,
     ...(flags.data === undefined ? {} : { dataDir: flags.data }),
   });
-  process.stdout.write(`${banner(demo, flags, DEFAULT_OUTAGE)}\n`);
 
   let stopping = false;
   const stop = async (why: string) => {
@@ -101,6 +100,8 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
   const timer = flags.duration
     ? setTimeout(() => void stop(`${flags.duration} s elapsed`), flags.duration * 1000)
     : undefined;
+  // Handlers before the banner: whoever reads it may signal at once (see serve).
   process.once('SIGINT', () => void stop('Ctrl-C'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.stdout.write(`${banner(demo, flags, DEFAULT_OUTAGE)}\n`);
 }

@@ -30,8 +30,6 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     routes: dashboardRoutes(),
     watch: flags.watch !== false,
   });
-  process.stdout.write(`loom gateway listening on ${loom.url} (dashboard at ${loom.url}/)\n`);
-  process.on('SIGHUP', () => void loom.reloadFromFile());
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -41,6 +39,10 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     process.stdout.write('loom gateway stopped\n');
     process.exit(0);
   };
+  // Handlers before the announcement: whoever reads it may signal at once, and a signal with no
+  // handler yet would kill the process without draining or flushing.
+  process.on('SIGHUP', () => void loom.reloadFromFile());
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.stdout.write(`loom gateway listening on ${loom.url} (dashboard at ${loom.url}/)\n`);
 }

@@ -15,8 +15,24 @@ export function clientGoneSignal(exchange: Exchange): AbortSignal {
   return exchange.clientGone.signal;
 }
 
-/** Called when the response closed: aborts the signal when the response had not ended. */
+/**
+ * For the kernel's `bindAbort`: the call is aborted when the client goes away before the
+ * response ended, like `clientGoneSignal` but without an AbortSignal and the kernel's listener
+ * on it (about 5% of the gateway's CPU per request). For calls that need no signal of their own.
+ */
+export function abortOnClientGone(exchange: Exchange): (abort: (reason: unknown) => void) => void {
+  return (abort) => {
+    // The kernel binds as the request starts, a few microtasks after the call: the client may
+    // have left by then.
+    if (exchange.clientLeft) abort(CLIENT_GONE);
+    else exchange.abortCall = abort;
+  };
+}
+
+/** Called when the response closed: aborts the call when the response had not ended. */
 export function clientGone(exchange: Exchange): void {
-  const controller = exchange.clientGone;
-  if (controller && !exchange.response.writableFinished) controller.abort(CLIENT_GONE);
+  if (exchange.response.writableFinished) return;
+  exchange.clientLeft = true;
+  exchange.clientGone?.abort(CLIENT_GONE);
+  exchange.abortCall?.(CLIENT_GONE);
 }

@@ -1,7 +1,7 @@
 import type { ChatResponse } from '@loom/core';
 import { formatChatCompletion } from '../wire/format-chat-completion.js';
 import { parseChatRequest } from '../wire/parse-chat-request.js';
-import { clientGoneSignal } from './call-signal.js';
+import { abortOnClientGone, clientGoneSignal } from './call-signal.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import { applyChatLimits } from './request-limits.js';
@@ -28,17 +28,21 @@ export async function handleChat(
   record.requestedModel = parsed.request.model;
   record.stream = parsed.stream;
   if (context.logPrompts) record.prompt = (body as { messages: unknown }).messages;
-  const signal = clientGoneSignal(exchange);
   const meta = {
     id: `chatcmpl-${requestId}`,
     model: parsed.request.model,
     created: context.nowSeconds(),
   };
   if (parsed.stream) {
+    // A stream also waits on the client (drain) with this signal.
+    const signal = clientGoneSignal(exchange);
     await streamChat(context, parsed, { response, requestId, signal, meta, record });
     return;
   }
-  const answer = await context.kernel.chat(parsed.request, { signal, requestId });
+  const answer = await context.kernel.chat(parsed.request, {
+    bindAbort: abortOnClientGone(exchange),
+    requestId,
+  });
   const served = {
     deployment: answer.loom.deployment,
     attempts: answer.loom.attempts,

@@ -1,5 +1,5 @@
 import { formatEmbeddings, parseEmbeddingsRequest } from '../wire/embeddings.js';
-import { clientGoneSignal } from './call-signal.js';
+import { abortOnClientGone } from './call-signal.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import type { Exchange } from './route-request.js';
@@ -15,7 +15,6 @@ export async function handleEmbeddings(
   const parsed = parseEmbeddingsRequest(body);
   exchange.record.requestedModel = parsed.model;
   if (context.logPrompts) exchange.record.prompt = parsed.input;
-  const signal = clientGoneSignal(exchange);
   const result = await context.kernel.embed(
     {
       model: parsed.model,
@@ -23,7 +22,7 @@ export async function handleEmbeddings(
       ...(parsed.dimensions === undefined ? {} : { dimensions: parsed.dimensions }),
       ...(parsed.user === undefined ? {} : { metadata: { user: parsed.user } }),
     },
-    { signal, requestId: exchange.requestId },
+    { bindAbort: abortOnClientGone(exchange), requestId: exchange.requestId },
   );
   exchange.record.model = result.model;
   recordUsage(exchange.record, result.usage);

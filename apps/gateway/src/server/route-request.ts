@@ -58,6 +58,10 @@ export type Exchange = {
   rateKey?: string;
   /** Aborted when the client leaves before the response ended (see `clientGoneSignal`). */
   clientGone?: AbortController;
+  /** Aborts the kernel call when the client leaves (see `abortOnClientGone`). */
+  abortCall?: (reason: unknown) => void;
+  /** The client went away before the response ended. */
+  clientLeft?: boolean;
 };
 /** A route's handler. */
 export type Handler = (

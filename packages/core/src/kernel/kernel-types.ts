@@ -83,6 +83,13 @@ export interface KernelOptions {
 export interface CallOptions {
   /** Aborts the request and its upstream call. */
   signal?: AbortSignal;
+  /**
+   * Called as the request starts with a function that aborts it, as `signal` would (the reason
+   * becomes the `AbortedError`'s cause; a call after the request ended does nothing). For callers
+   * that would make an AbortController per request only to abort it: Node 20 spends about 5 us on
+   * each AbortSignal and as much on the listener the kernel would add.
+   */
+  bindAbort?: (abort: (reason: unknown) => void) => void;
   /** Request id to use instead of a generated one (propagated from a gateway). */
   requestId?: string;
   /** Overall deadline for this request, overriding the kernel's. */

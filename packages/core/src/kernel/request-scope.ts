@@ -42,6 +42,9 @@ export class RequestScope {
         signal.addEventListener('abort', onAbort, { once: true });
       }
     }
+    options?.bindAbort?.((reason) => {
+      if (!this.settled) this.context.abort(new AbortedError({ cause: reason }));
+    });
     const deadline = options?.timeoutMs ?? timeoutMs;
     if (deadline !== undefined && deadline > 0) {
       this.context.deadlineAt = this.context.startedAt + deadline;
