@@ -26,4 +26,20 @@ describe('redactSecrets', () => {
       'upstream echoed [redacted] back',
     );
   });
+
+  it('catches each pattern alone, in any letter case, and leaves a text without one as it was', () => {
+    const cases: Array<[string, string]> = [
+      ['BEARER abcdefgh12345678', 'abcdefgh12345678'],
+      ['basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA=='],
+      ['key sk-AbCdEf123456 leaked', 'AbCdEf123456'],
+      ['AUTHORIZATION=tok12345', 'tok12345'],
+      ['X-Api-Key: qwertyuiop', 'qwertyuiop'],
+      ['?APIKEY=zzzzzzzz', 'zzzzzzzz'],
+      ['"Access_Token":"t0k3n-value"', 't0k3n-value'],
+      ['client Secret = hunter22', 'hunter22'],
+    ];
+    for (const [text, secret] of cases) expect(redactSecrets(text)).not.toContain(secret);
+    const plain = '{"path":"/v1/chat/completions","model":"gpt-4o-mini","status":200}';
+    expect(redactSecrets(plain)).toBe(plain);
+  });
 });
