@@ -206,6 +206,48 @@ describe('aborts and release', () => {
     await expect.poll(() => upstream.requests[0]?.aborted, { timeout: 2_000 }).toBe(true);
   });
 
+  it("aborts through the kernel's CallAbort without making an AbortSignal", async () => {
+    // What the kernel hands a provider besides `signal`; a plain object stands in for it here.
+    const callbacks: Array<(reason: unknown) => void> = [];
+    const abort = {
+      aborted: false,
+      reason: undefined as unknown,
+      onAbort(callback: (reason: unknown) => void) {
+        callbacks.push(callback);
+        return () => callbacks.splice(callbacks.indexOf(callback), 1);
+      },
+    };
+    const fire = (reason: unknown) => {
+      abort.aborted = true;
+      abort.reason = reason;
+      for (const callback of [...callbacks]) callback(reason);
+    };
+    const context = {
+      requestId: 'r-abort',
+      attempt: 1,
+      abort,
+      get signal(): AbortSignal {
+        throw new Error('the signal was read');
+      },
+    };
+    upstream.clearRequests();
+    upstream.inject({ fault: { type: 'hang' }, times: 2 });
+    const reason = new Error('client disconnected');
+    const pending = provider.doChat(ask('hi'), context);
+    setTimeout(() => fire(reason), 50);
+    expect(await rejectionOf(pending)).toBe(reason);
+    await expect.poll(() => upstream.requests[0]?.aborted, { timeout: 2_000 }).toBe(true);
+    // Once the exchange is over, undici has let go of its listener.
+    expect(callbacks).toHaveLength(0);
+
+    // Already abandoned: rejects at once with the reason, nothing sent.
+    upstream.clearRequests();
+    expect(await rejectionOf(provider.doEmbed!({ model: 'm', input: ['x'] }, context))).toBe(
+      reason,
+    );
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('rejects a stream mid-body with the signal reason', async () => {
     const controller = new AbortController();
     const reason = new Error('stop streaming');

@@ -4,7 +4,7 @@ import type { ChatRequest } from '../spec/chat/chat-request.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { Operation } from '../spec/plugin/v1/kernel-events.js';
 import type { AttemptRecord, RequestContext } from '../spec/plugin/v1/request-hooks.js';
-import type { CallContext } from '../spec/provider/v1/call-context.js';
+import type { CallAbort, CallContext } from '../spec/provider/v1/call-context.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 
 /** The kernel's `RequestContext`, and the owner of the request's cancellation (an AbortScope). */
@@ -53,5 +53,9 @@ class AttemptCallContext implements CallContext {
 
   get signal(): AbortSignal {
     return this.scope.signal;
+  }
+
+  get abort(): CallAbort {
+    return this.scope;
   }
 }

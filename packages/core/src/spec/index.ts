@@ -45,7 +45,7 @@ export type {
   RequestHooks,
   RequestResult,
 } from './plugin/v1/request-hooks.js';
-export type { CallContext } from './provider/v1/call-context.js';
+export type { CallAbort, CallContext } from './provider/v1/call-context.js';
 export type { HealthReport, HealthStatus } from './provider/v1/health-report.js';
 export type { LoadSignal } from './provider/v1/load-signal.js';
 export type { ModelCapabilities, ModelInfo } from './provider/v1/model-info.js';

@@ -21,6 +21,7 @@ import { readText } from './read-text.js';
 import { responseToParts } from './response-to-parts.js';
 import { readFailure, sendJson } from './send-json.js';
 import { type StreamWatchdog, watchStream } from './stream-watchdog.js';
+import { throwIfAborted } from './undici-abort.js';
 
 /** `doChat`: one non-streamed completion. */
 export async function chat(
@@ -28,7 +29,9 @@ export async function chat(
   request: ChatRequest,
   context: CallContext,
 ): Promise<ChatResponse> {
-  context.signal.throwIfAborted();
+  // The kernel's CallAbort when there is one: no AbortSignal is made for the call.
+  const cancel = context.abort ?? context.signal;
+  throwIfAborted(cancel);
   const pending = runtime.auth();
   const auth = 'then' in pending ? await pending : pending;
   const body = JSON.stringify(mapChatRequest(request, runtime.mapping, false));
@@ -36,7 +39,7 @@ export async function chat(
     method: 'POST',
     path: runtime.paths.chat,
     body,
-    signal: context.signal,
+    signal: cancel,
     model: request.model,
   });
   return mapChatResponse(json, {

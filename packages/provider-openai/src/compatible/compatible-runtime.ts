@@ -7,6 +7,7 @@ import type { ErrorScope } from './map-http-error.js';
 import type { TransportScope } from './map-transport-error.js';
 import type { ModelOverrides, OpenAICompatibleConfig } from './openai-compatible-config.js';
 import { SHARED_PROVIDER_OPTION_KEYS } from './provider-options.js';
+import type { CallCancel } from './undici-abort.js';
 
 /** Everything one provider instance's operations share; built once by the factory. */
 export interface CompatibleRuntime {
@@ -104,7 +105,7 @@ export function errorScope(
 export function transportScope(
   runtime: CompatibleRuntime,
   base: ErrorScope,
-  signal: AbortSignal,
+  signal: CallCancel,
   headersPhase: TimeoutPhase,
 ): TransportScope {
   // Field by field rather than `{ ...base, ... }`: the spread copy cost about 1.4 KB per stream

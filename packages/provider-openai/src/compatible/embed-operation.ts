@@ -9,6 +9,7 @@ import { isRecord } from './guards.js';
 import { estimateTokens, mapUsage } from './map-usage.js';
 import { applyProviderOptions } from './provider-options.js';
 import { sendJson } from './send-json.js';
+import { throwIfAborted } from './undici-abort.js';
 
 function vectorsOf(body: unknown, count: number, provider: string): number[][] {
   const data = isRecord(body) ? body.data : undefined;
@@ -39,7 +40,8 @@ export async function embed(
   request: EmbedRequest,
   context: CallContext,
 ): Promise<EmbedResponse> {
-  context.signal.throwIfAborted();
+  const cancel = context.abort ?? context.signal;
+  throwIfAborted(cancel);
   const auth = await runtime.auth();
   const body: Record<string, unknown> = {
     model: request.model,
@@ -60,7 +62,7 @@ export async function embed(
     method: 'POST',
     path: runtime.paths.embeddings,
     body: JSON.stringify(body),
-    signal: context.signal,
+    signal: cancel,
     model: request.model,
   });
   const embeddings = vectorsOf(json, request.input.length, runtime.id);

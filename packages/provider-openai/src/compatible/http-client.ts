@@ -1,4 +1,5 @@
 import { type Dispatcher, Pool } from 'undici';
+import { type CallCancel, undiciSignal } from './undici-abort.js';
 
 /** Connection settings of an `HttpClient`. */
 export interface HttpClientSettings {
@@ -25,7 +26,7 @@ export interface SendOptions {
   path: string;
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  signal: CallCancel;
   /** Streams leave the body timeout to Loom's stream watchdog (first chunk, then idle). */
   stream?: boolean;
 }
@@ -90,7 +91,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         method: options.method,
         headers: options.headers,
         body: options.body ?? null,
-        signal: options.signal,
+        signal: undiciSignal(options.signal),
         headersTimeout: headersTimeoutMs,
         bodyTimeout: options.stream ? 0 : bodyTimeoutMs,
       });

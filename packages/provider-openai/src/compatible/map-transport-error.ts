@@ -7,11 +7,12 @@ import {
 } from '@loom/core';
 import type { ErrorScope } from './map-http-error.js';
 import { safeCause, safeText } from './redact.js';
+import type { CallCancel } from './undici-abort.js';
 
 /** What a transport failure is judged against. */
 export interface TransportScope extends ErrorScope {
-  /** The caller's signal: once it fired, its reason is the only answer. */
-  signal: AbortSignal;
+  /** The caller's cancellation: once it fired, its reason is the only answer. */
+  signal: CallCancel;
   /** The phase a headers timeout stands for: `attempt` (non-stream) or `first-chunk` (stream). */
   headersPhase: TimeoutPhase;
   /** Limit for response headers, milliseconds. */

@@ -8,6 +8,7 @@ import { type ErrorScope, mapHttpError, type UpstreamFailure } from './map-http-
 import { mapTransportError } from './map-transport-error.js';
 import { readText } from './read-text.js';
 import { safeText } from './redact.js';
+import type { CallCancel } from './undici-abort.js';
 
 /** Largest error body read, in characters: error bodies are small, and the rest is noise. */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -30,7 +31,7 @@ export async function readFailure(
   runtime: CompatibleRuntime,
   response: Dispatcher.ResponseData,
   scope: ErrorScope,
-  signal: AbortSignal,
+  signal: CallCancel,
 ): Promise<unknown> {
   const raw = await readLimited(response.body).catch(() => '');
   if (signal.aborted) return signal.reason;
@@ -59,7 +60,7 @@ export interface JsonCall {
   /** Path from the origin, one of `runtime.paths` (`/v1/chat/completions`). */
   path: string;
   body?: string;
-  signal: AbortSignal;
+  signal: CallCancel;
   model?: string;
 }
 
