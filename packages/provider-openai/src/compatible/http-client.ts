@@ -1,5 +1,6 @@
 import { type Dispatcher, Pool } from 'undici';
 import { type CallCancel, undiciSignal } from './undici-abort.js';
+import { dispatchWhole, type WholeResponse } from './whole-response.js';
 
 /** Connection settings of an `HttpClient`. */
 export interface HttpClientSettings {
@@ -39,6 +40,8 @@ export interface HttpClient {
   readonly basePath: string;
   /** Sends a request; rejects with undici's error (or the abort reason) on transport failure. */
   send(options: SendOptions): Promise<Dispatcher.ResponseData>;
+  /** Sends a request and reads its whole answer (an error status keeps 64 KiB of body at most). */
+  sendWhole(options: SendOptions): Promise<WholeResponse>;
   /** Closes the pool (waits briefly for requests in flight); safe to call twice. */
   close(): Promise<void>;
 }
@@ -95,6 +98,21 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         headersTimeout: headersTimeoutMs,
         bodyTimeout: options.stream ? 0 : bodyTimeoutMs,
       });
+    },
+    sendWhole(options) {
+      return dispatchWhole(
+        dispatcher,
+        {
+          origin,
+          path: options.path,
+          method: options.method,
+          headers: options.headers,
+          body: options.body ?? null,
+          headersTimeout: headersTimeoutMs,
+          bodyTimeout: bodyTimeoutMs,
+        },
+        options.signal,
+      );
     },
     close() {
       closing ??= pool ? closeGracefully(pool) : Promise.resolve();
