@@ -8,6 +8,7 @@ import type {
   CostTotals,
 } from './bench-target.js';
 import { readSseStream } from './read-sse-stream.js';
+import { requestWhole } from './whole-answer.js';
 
 /** Options of `createHttpTarget`. */
 export interface HttpTargetOptions {
@@ -48,25 +49,36 @@ export function createHttpTarget(options: HttpTargetOptions): BenchTarget {
 
   async function call(work: BenchCall): Promise<CallReport> {
     const embeddings = work.scenario === 'embeddings';
-    const response = await pool.request({
-      path: `${prefix}${embeddings ? '/embeddings' : '/chat/completions'}`,
-      method: 'POST',
-      headers,
-      body: JSON.stringify(bodyOf(work, options.model)),
-      signal: work.signal,
-    });
-    if (response.statusCode >= 400) throw await statusError(response);
-    countCost(cost, response.headers[COST_HEADER]);
-    const deploymentId = deploymentOf(response.headers);
+    const path = `${prefix}${embeddings ? '/embeddings' : '/chat/completions'}`;
+    const body = JSON.stringify(bodyOf(work, options.model));
     if (work.scenario === 'stream') {
+      const response = await pool.request({
+        path,
+        method: 'POST',
+        headers,
+        body,
+        signal: work.signal,
+      });
+      if (response.statusCode >= 400) {
+        const text = await response.body.text().catch(() => '');
+        throw statusError(response.statusCode, text);
+      }
+      countCost(cost, response.headers[COST_HEADER]);
       const report = await readSseStream(response.body);
-      return { ...report, deploymentId };
+      return { ...report, deploymentId: deploymentOf(response.headers) };
     }
-    const body = (await response.body.json()) as { usage?: Record<string, unknown> };
+    const answer = await requestWhole(
+      pool,
+      { origin: base.origin, path, method: 'POST', headers, body },
+      work.signal,
+    );
+    if (answer.statusCode >= 400) throw statusError(answer.statusCode, answer.text);
+    countCost(cost, answer.headers[COST_HEADER]);
+    const json = JSON.parse(answer.text) as { usage?: Record<string, unknown> };
     return {
-      inputTokens: numberOf(body.usage?.prompt_tokens),
-      outputTokens: numberOf(body.usage?.completion_tokens),
-      deploymentId,
+      inputTokens: numberOf(json.usage?.prompt_tokens),
+      outputTokens: numberOf(json.usage?.completion_tokens),
+      deploymentId: deploymentOf(answer.headers),
     };
   }
 
@@ -99,8 +111,7 @@ export function embeddingInput(prompt: BenchPrompt): string {
   return typeof content === 'string' ? content : JSON.stringify(content ?? '');
 }
 
-async function statusError(response: Awaited<ReturnType<Pool['request']>>) {
-  const text = await response.body.text().catch(() => '');
+function statusError(statusCode: number, text: string): HttpStatusError {
   let code: string | undefined;
   let message = text.slice(0, 200);
   try {
@@ -113,7 +124,7 @@ async function statusError(response: Awaited<ReturnType<Pool['request']>>) {
   } catch {
     // Not JSON: the status alone classifies it.
   }
-  return new HttpStatusError(response.statusCode, code, `HTTP ${response.statusCode}: ${message}`);
+  return new HttpStatusError(statusCode, code, `HTTP ${statusCode}: ${message}`);
 }
 
 function countCost(cost: CostTotals, header: string | string[] | undefined): void {
