@@ -10,7 +10,7 @@ import {
 
 /** Options of `withLedgerJournal`. */
 export interface LedgerJournalOptions {
-  /** The store's database file; journals are kept beside it (`<file>.journal-<host>-<pid>`). */
+  /** The store's database file; journals are kept beside it (`<file>.journal-<host>-<pid>-<n>`). */
   databasePath: string;
   /** How often journaled records are copied into the store, ms; default 1000. */
   flushIntervalMs?: number;
@@ -31,11 +31,10 @@ export interface JournaledLedgerStore extends LedgerStore {
 /**
  * Fronts a file-backed store with this process's journal: `appendSync` returns (and `append`
  * resolves) once the records are in the journal (one `write`, durable against a crash of this
- * process), and the store gets
- * them in batches off the request path. Opening first stores what journals of dead processes on
- * this host held (stores ignore ids they have, so a replay is harmless). `query` stores what is
- * waiting first. `close` stores the rest; the journal is deleted once empty, or kept for the next
- * start when the store could not take everything.
+ * process), and the store gets them in batches off the request path. Opening first stores what
+ * journals of dead processes on this host held (stores ignore ids they have, so a replay is
+ * harmless). `query` stores what is waiting first. `close` stores the rest; the journal is
+ * deleted once empty, or kept for the next start when the store could not take everything.
  */
 export async function withLedgerJournal(
   store: LedgerStore,

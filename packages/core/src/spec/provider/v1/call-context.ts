@@ -8,8 +8,10 @@ export interface CallAbort {
   readonly aborted: boolean;
   /** Why, once `aborted`. */
   readonly reason: unknown;
-  /** Calls `callback` when the attempt is abandoned (not if it already was); returns a function
-   * that unregisters it. */
+  /**
+   * Calls `callback` when the attempt is abandoned (not if it already was: check `aborted`
+   * first); returns a function that unregisters it.
+   */
   onAbort(callback: (reason: unknown) => void): () => void;
 }
 
