@@ -14,7 +14,7 @@ export interface WholeResponse {
 }
 
 /** Largest body kept of an answer with an error status, in bytes: error bodies are small. */
-export const ERROR_BODY_LIMIT = 64 * 1024;
+const ERROR_BODY_LIMIT = 64 * 1024;
 
 /**
  * An undici dispatch handler that collects a whole answer. `request()` makes a Readable body
