@@ -44,6 +44,27 @@ describe('errors by class', () => {
     }
   });
 
+  it('times out a stream that never answers (the target reads the signal)', async () => {
+    const upstream = await startOpenAIServer();
+    upstream.inject({ fault: { type: 'hang' }, times: 2 });
+    const target = createHttpTarget({ baseURL: upstream.baseURL, model: 'gpt-4o-mini' });
+    try {
+      const results = await runBenchmark({
+        target,
+        scenario: 'stream',
+        prompts,
+        requests: 6,
+        concurrency: [2],
+        timeoutMs: 200,
+      });
+      expect(results.runs[0]?.errors).toEqual({ timeout: 2 });
+      expect(results.runs[0]?.succeeded).toBe(4);
+    } finally {
+      await target.close?.();
+      await upstream.close();
+    }
+  });
+
   it('tells broken streams apart: cut, in-band error, malformed chunk', async () => {
     const upstream = await startOpenAIServer();
     upstream.inject({ fault: { type: 'cut', afterChunks: 1 }, times: 2 });

@@ -1,8 +1,9 @@
 import { nowMs } from '../clock.js';
 import { describeEnvironment } from '../environment.js';
 import type { BenchResults, RunResult } from '../results-schema.js';
-import { classifyError, RequestTimeoutError } from '../targets/bench-errors.js';
+import { classifyError } from '../targets/bench-errors.js';
 import type { BenchPrompt, BenchTarget, CostTotals, Scenario } from '../targets/bench-target.js';
+import { CallDeadlines } from './call-deadlines.js';
 import { closedLoop, openLoop, type SendOne, type StopRule } from './load-loops.js';
 import { type ProgressReporter, silentProgress } from './progress.js';
 import { RunRecorder } from './run-recorder.js';
@@ -100,9 +101,10 @@ async function measure(
 ): Promise<RunResult> {
   const { target } = options;
   const warmup = options.warmup ?? 0;
+  const deadlines = new CallDeadlines(options.timeoutMs ?? 30_000);
   if (warmup > 0) {
     const discard = new RunRecorder(target.model);
-    await closedLoop(sender(options, discard), Math.min(warmupConcurrency, warmup), {
+    await closedLoop(sender(options, discard, deadlines), Math.min(warmupConcurrency, warmup), {
       requests: warmup,
     });
   }
@@ -117,9 +119,10 @@ async function measure(
   });
   let durationMs: number;
   try {
-    durationMs = await loop(sender(options, recorder), recorder);
+    durationMs = await loop(sender(options, recorder, deadlines), recorder);
   } finally {
     progress.stop();
+    deadlines.stop();
   }
   // Cost events of the last requests may be emitted just after they resolve.
   await new Promise((resolve) => setImmediate(resolve));
@@ -132,26 +135,31 @@ async function measure(
   );
 }
 
-function sender(options: BenchmarkOptions, recorder: RunRecorder): SendOne {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+function sender(
+  options: BenchmarkOptions,
+  recorder: RunRecorder,
+  deadlines: CallDeadlines,
+): SendOne {
   const prompts = options.prompts;
   let next = 0;
   return async (startedAt) => {
     const prompt = prompts[next++ % prompts.length] as BenchPrompt;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    const deadline = deadlines.start();
     try {
       const report = await options.target.call({
         scenario: options.scenario,
         prompt,
-        signal: controller.signal,
+        get signal() {
+          return deadline.signal;
+        },
+        abort: deadline,
         startedAt,
       });
       recorder.success(startedAt, nowMs(), report);
     } catch (error) {
-      recorder.failure(classifyError(controller.signal.aborted ? controller.signal.reason : error));
+      recorder.failure(classifyError(deadline.aborted ? deadline.reason : error));
     } finally {
-      clearTimeout(timer);
+      deadlines.finish(deadline);
     }
   };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@loom/core';
+import type { CallAbort, ChatMessage } from '@loom/core';
 
 /** What a benchmark sends: a chat completion, a streamed one, or embeddings. */
 export type Scenario = 'chat' | 'stream' | 'embeddings';
@@ -21,6 +21,11 @@ export interface BenchCall {
   prompt: BenchPrompt;
   /** Aborted at the per-request timeout; the target must stop the request and reject. */
   signal: AbortSignal;
+  /**
+   * The same cancellation as `signal`, given by the runner: a target may use it instead, and
+   * then no AbortSignal is made for the call (the runner creates `signal` when first read).
+   */
+  abort?: CallAbort;
   /** When the call was started (or scheduled, in open loop), from `nowMs()`. */
   startedAt: number;
 }

@@ -1,3 +1,4 @@
+import type { CallAbort } from '@loom/core';
 import { Pool } from 'undici';
 import { HttpStatusError } from './bench-errors.js';
 import type {
@@ -46,11 +47,22 @@ export function createHttpTarget(options: HttpTargetOptions): BenchTarget {
   };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const cost: CostTotals = { micros: 0, priced: 0, unpriced: 0 };
+  // A run sends the same few prompts over and over: each body is serialised once.
+  const bodies = { chat: new WeakMap(), stream: new WeakMap(), embeddings: new WeakMap() };
+  const bodyText = (work: BenchCall): string => {
+    const known = bodies[work.scenario] as WeakMap<BenchPrompt, string>;
+    let text = known.get(work.prompt);
+    if (text === undefined) {
+      text = JSON.stringify(bodyOf(work, options.model));
+      known.set(work.prompt, text);
+    }
+    return text;
+  };
 
   async function call(work: BenchCall): Promise<CallReport> {
     const embeddings = work.scenario === 'embeddings';
     const path = `${prefix}${embeddings ? '/embeddings' : '/chat/completions'}`;
-    const body = JSON.stringify(bodyOf(work, options.model));
+    const body = bodyText(work);
     if (work.scenario === 'stream') {
       const response = await pool.request({
         path,
@@ -70,7 +82,7 @@ export function createHttpTarget(options: HttpTargetOptions): BenchTarget {
     const answer = await requestWhole(
       pool,
       { origin: base.origin, path, method: 'POST', headers, body },
-      work.signal,
+      work.abort ?? abortOfSignal(work.signal),
     );
     if (answer.statusCode >= 400) throw statusError(answer.statusCode, answer.text);
     countCost(cost, answer.headers[COST_HEADER]);
@@ -89,6 +101,23 @@ export function createHttpTarget(options: HttpTargetOptions): BenchTarget {
     call,
     costTotals: () => ({ ...cost }),
     close: () => pool.close(),
+  };
+}
+
+/** A `CallAbort` over a signal, for callers that give only the signal. */
+function abortOfSignal(signal: AbortSignal): CallAbort {
+  return {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return signal.reason as unknown;
+    },
+    onAbort(callback) {
+      const listener = () => callback(signal.reason);
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CallAbort } from '@loom/core';
 import type { Dispatcher } from 'undici';
 
 /** What the load generator reads of a whole (non-streamed) answer. */
@@ -24,22 +25,19 @@ class WholeAnswerHandler implements Dispatcher.DispatchHandler {
   private removeAbort: (() => void) | undefined;
 
   constructor(
-    private readonly signal: AbortSignal | undefined,
+    private readonly cancel: CallAbort | undefined,
     private readonly resolve: (answer: WholeAnswer) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
 
   onConnect(abort: (reason?: Error) => void): void {
-    const signal = this.signal;
-    if (!signal) return;
-    if (signal.aborted) {
-      abort(signal.reason as Error);
+    const cancel = this.cancel;
+    if (!cancel) return;
+    if (cancel.aborted) {
+      abort(cancel.reason as Error);
       return;
     }
-    if (this.removeAbort) return;
-    const onAbort = () => abort(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.removeAbort = () => signal.removeEventListener('abort', onAbort);
+    this.removeAbort ??= cancel.onAbort((reason) => abort(reason as Error));
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -69,7 +67,7 @@ class WholeAnswerHandler implements Dispatcher.DispatchHandler {
 
   onError(error: Error): void {
     this.removeAbort?.();
-    this.reject(this.signal?.aborted ? this.signal.reason : error);
+    this.reject(this.cancel?.aborted ? this.cancel.reason : error);
   }
 }
 
@@ -77,11 +75,11 @@ class WholeAnswerHandler implements Dispatcher.DispatchHandler {
 export function requestWhole(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: AbortSignal | undefined,
+  cancel: CallAbort | undefined,
 ): Promise<WholeAnswer> {
   return new Promise((resolve, reject) => {
     try {
-      dispatcher.dispatch(options, new WholeAnswerHandler(signal, resolve, reject));
+      dispatcher.dispatch(options, new WholeAnswerHandler(cancel, resolve, reject));
     } catch (error) {
       reject(error);
     }
