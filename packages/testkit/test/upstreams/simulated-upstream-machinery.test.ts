@@ -36,6 +36,16 @@ describe('shared simulator machinery', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('records the path without its query, escapes kept', async () => {
+    const server = await start();
+    expect((await fetch(`${server.baseURL}/models?limit=1`)).status).toBe(200);
+    expect((await fetch(`${server.url}/v1/models/gpt-4o-mini%2Fx`)).status).toBe(404);
+    expect(server.requests.map((request) => request.path)).toEqual([
+      '/v1/models',
+      '/v1/models/gpt-4o-mini%2Fx',
+    ]);
+  });
+
   it('applies a rule `times` times, then answers normally', async () => {
     const server = await start();
     server.inject({ fault: { type: 'status', status: 503 }, times: 2 });
