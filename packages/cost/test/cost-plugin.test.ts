@@ -123,13 +123,15 @@ describe('costPlugin tracking', () => {
     expect(total?.records).toBe(2);
   });
 
-  it("with ledgerWrites: 'request', concurrent requests share a write even when the store could take each on the spot", async () => {
+  it("with ledgerWrites: 'request', concurrent requests share one write per turn into a store that takes rows on the spot", async () => {
     const ledger = new MemoryLedger();
+    const syncWrites: number[] = [];
     const appends: number[] = [];
-    let onTheSpot = 0;
+    let full = false;
     const journaled = {
       appendSync: (records: Parameters<MemoryLedger['append']>[0]) => {
-        onTheSpot += records.length;
+        if (full) throw new Error('ENOSPC: no space left on device, write');
+        syncWrites.push(records.length);
         void ledger.append(records);
       },
       append: async (records: Parameters<MemoryLedger['append']>[0]) => {
@@ -139,17 +141,26 @@ describe('costPlugin tracking', () => {
       query: (query: Parameters<MemoryLedger['query']>[0]) => ledger.query(query),
       close: async () => {},
     };
-    const script = Array.from({ length: 8 }, () => mockReply('an answer', { delayMs: 1 }));
+    const script = Array.from({ length: 16 }, () => mockReply('an answer', { delayMs: 1 }));
     harness = await startHarness(
       { ledger: journaled, ledgerWrites: 'request', batching: { flushIntervalMs: 60_000 } },
       { script },
     );
-    const asks = Array.from({ length: 8 }, (_, index) => ask(`question ${index}`));
-    await Promise.all(asks.map((request) => harness?.kernel.chat(request)));
-    // The last to finish is alone by then and may go on the spot; the rest share writes.
-    expect(onTheSpot + appends.reduce((sum, size) => sum + size, 0)).toBe(8);
-    expect(onTheSpot).toBeLessThanOrEqual(1);
-    expect(appends.length).toBeLessThan(4);
+    const errors: unknown[] = [];
+    harness.kernel.events.on('listener:error', (event) => errors.push(event.error));
+    const eight = () => Array.from({ length: 8 }, (_, index) => ask(`question ${index}`));
+    await Promise.all(eight().map((request) => harness?.kernel.chat(request)));
+    // Every row went straight to the store, in fewer writes than requests.
+    expect(syncWrites.reduce((sum, size) => sum + size, 0)).toBe(8);
+    expect(syncWrites.length).toBeLessThan(4);
+    expect(appends).toEqual([]);
+    // When the store cannot take them, the rows go through the queue and the answers wait for it.
+    full = true;
+    await Promise.all(eight().map((request) => harness?.kernel.chat(request)));
+    expect(appends.reduce((sum, size) => sum + size, 0)).toBe(8);
+    expect(String(errors[0])).toContain('ENOSPC');
+    const [total] = await ledger.query({});
+    expect(total?.records).toBe(16);
   });
 
   it("with ledgerWrites: 'request', the row is stored before the budget counter is settled", async () => {

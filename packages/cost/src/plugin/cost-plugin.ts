@@ -29,7 +29,7 @@ import { createPriceBook, type PriceBook } from '../pricing/price-book.js';
 import { type CostReport, type CostReportQuery, costReport } from '../report/cost-report.js';
 import { type CostSummary, costSummary } from '../report/cost-summary.js';
 import type { CostPluginOptions } from './cost-plugin-options.js';
-import { groupCommit } from './group-commit.js';
+import { groupCommit, TurnCommit } from './group-commit.js';
 import { meterStream } from './meter-stream.js';
 import { recordAttempt } from './record-attempt.js';
 import { meteredUsage, type RequestCosts } from './request-costs.js';
@@ -66,6 +66,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
   const store: LedgerStore = options.ledger ?? new MemoryLedger();
   const requests = new Map<string, RequestCosts>();
   let ledger: BatchedLedger | undefined;
+  let turn: TurnCommit | undefined;
   let unsubscribe: (() => void) | undefined;
   let status: () => Promise<BudgetStatus[]> = async () => [];
 
@@ -84,13 +85,22 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     // ends, so its request waits for nothing; when it throws, the row takes the queue.
     const appendSync =
       options.ledgerWrites === 'request' ? store.appendSync?.bind(store) : undefined;
+    const onLedgerError = (error: unknown) =>
+      api.emit('listener:error', { event: '@loom/cost ledger', error });
+    turn = appendSync
+      ? new TurnCommit(appendSync, (records, error) => {
+          onLedgerError(error);
+          for (const record of records) writer.write(record);
+          return commitRequestRows(true);
+        })
+      : undefined;
     const storedNow = (record: CostRecord): boolean => {
       if (!appendSync) return false;
       try {
         appendSync([record]);
         return true;
       } catch (error) {
-        api.emit('listener:error', { event: '@loom/cost ledger', error });
+        onLedgerError(error);
         return false;
       }
     };
@@ -130,7 +140,8 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       // Alone, the row is stored at once and the request waits for nothing; among others, rows
       // share one write per event-loop turn (a journal write per row cost more under load).
       if (!(requests.size <= 1 && storedNow(record))) {
-        writer.write(record);
+        if (turn) turn.add(record);
+        else writer.write(record);
         if (state) state.queuedRows = true;
       }
       const recorded: KernelEvents['cost:recorded'] = {
@@ -164,7 +175,9 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     };
     const commitRows = (state: RequestCosts) =>
       options.ledgerWrites === 'request' && state.queuedRows
-        ? commitRequestRows(requests.size === 0)
+        ? turn
+          ? turn.commit(requests.size === 0)
+          : commitRequestRows(requests.size === 0)
         : undefined;
     // The ledger first: counters that lose their data are reseeded from it, so a row committed
     // after the settle could miss both (settled into the lost counter, absent when reseeded).
@@ -228,6 +241,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     setup,
     async teardown() {
       unsubscribe?.();
+      await turn?.storeNow();
       await ledger?.close();
     },
   });
@@ -237,10 +251,12 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
     priceBook,
     budgetStatus: () => status(),
     async report(query?: CostReportQuery) {
+      await turn?.storeNow();
       await ledger?.flush();
       return costReport(store, query);
     },
     async getCostSummary(range?: { from?: number; to?: number }) {
+      await turn?.storeNow();
       await ledger?.flush();
       return costSummary((query) => costReport(store, query), status, range);
     },

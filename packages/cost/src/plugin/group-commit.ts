@@ -1,3 +1,5 @@
+import type { CostRecord } from '../ledger/cost-record.js';
+
 // Taken at load: a test that fakes timers must not stall every request waiting for its rows.
 const afterThisTurn = setImmediate;
 
@@ -39,4 +41,48 @@ export function groupCommit(
     next ??= new Promise<void>((resolve) => afterThisTurn(resolve)).then(commit);
     return next;
   };
+}
+
+/**
+ * Group commit into a store that keeps rows durably as it takes them (`appendSync`: a journal).
+ * The rows of requests that end in one event-loop turn are handed to it together once the turn's
+ * I/O is done, with no queue, async flush or wait timer in between: under load those were a
+ * third of the ledger's cost. When the store throws, `fallback` takes the rows (the queue, and its
+ * bounded wait) and the requests wait for that instead.
+ */
+export class TurnCommit {
+  private rows: CostRecord[] = [];
+  private next: Promise<void> | undefined;
+
+  constructor(
+    private readonly appendSync: (records: readonly CostRecord[]) => void,
+    private readonly fallback: (records: CostRecord[], error: unknown) => Promise<void>,
+  ) {}
+
+  add(record: CostRecord): void {
+    this.rows.push(record);
+  }
+
+  /** Resolves once the rows added so far are stored; `alone` stores them now, without a turn. */
+  commit(alone: boolean): Promise<void> | undefined {
+    if (alone && !this.next) return this.storeNow();
+    this.next ??= new Promise<void>((resolve) => afterThisTurn(resolve)).then(() =>
+      this.storeNow(),
+    );
+    return this.next;
+  }
+
+  /** Hands every waiting row to the store. */
+  storeNow(): Promise<void> | undefined {
+    this.next = undefined;
+    if (this.rows.length === 0) return undefined;
+    const rows = this.rows;
+    this.rows = [];
+    try {
+      this.appendSync(rows);
+      return undefined;
+    } catch (error) {
+      return this.fallback(rows, error);
+    }
+  }
 }
