@@ -49,6 +49,7 @@ async function accessLine(capture: typeof sink, requestId: string | null) {
 
 describe('access log', () => {
   it('writes one line per request with routing facts, tokens and the key name', async () => {
+    const sentAt = Date.now();
     const result = await postJson(`${stack.url}/v1/chat/completions`, chat, auth);
     const usage = JSON.parse(result.text).usage;
     const line = await accessLine(sink, result.headers.get('x-loom-request-id'));
@@ -73,7 +74,9 @@ describe('access log', () => {
       },
     });
     expect(typeof line.durationMs).toBe('number');
-    expect(typeof line.time).toBe('string');
+    // The line's own time, not one formatted for an earlier line.
+    expect(Date.parse(line.time as string)).toBeGreaterThanOrEqual(sentAt);
+    expect(Date.parse(line.time as string)).toBeLessThanOrEqual(Date.now());
     expect(sink.text()).not.toContain(KEY);
     expect(sink.text()).not.toContain(question);
     expect(line).not.toHaveProperty('prompt');
