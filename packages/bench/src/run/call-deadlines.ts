@@ -84,8 +84,8 @@ export class CallDeadlines {
   }
 
   private arm(delayMs: number): void {
+    // Not unref'd: an in-process target that hangs holds no handle, and the run must still end.
     this.timer = setTimeout(() => this.expire(), Math.max(0, Math.ceil(delayMs)));
-    this.timer.unref?.();
   }
 
   private expire(): void {

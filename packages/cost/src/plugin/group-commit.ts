@@ -46,9 +46,9 @@ export function groupCommit(
 /**
  * Group commit into a store that keeps rows durably as it takes them (`appendSync`: a journal).
  * The rows of requests that end in one event-loop turn are handed to it together once the turn's
- * I/O is done, with no queue, async flush or wait timer in between: under load those were a
- * third of the ledger's cost. When the store throws, `fallback` takes the rows (the queue, and its
- * bounded wait) and the requests wait for that instead.
+ * I/O is done, with no queue, async flush or wait timer in between (nothing there can be slow:
+ * the write is one `write` call). When the store throws, `fallback` takes the rows (the queue,
+ * and its bounded wait) and the requests wait for that instead.
  */
 export class TurnCommit {
   private rows: CostRecord[] = [];
