@@ -13,6 +13,7 @@ import {
   type OpenAIChatRequest,
   openAIChatRequestSchema,
 } from './openai-chat-schema.js';
+import { isPlainChatBody } from './plain-chat-body.js';
 import { zodToGatewayError } from './zod-to-gateway-error.js';
 
 /** A translated chat request plus the wire options that only concern the HTTP answer. */
@@ -104,6 +105,12 @@ function defined<T extends object>(value: T): { [K in keyof T]?: NonNullable<T[K
   return copy as { [K in keyof T]?: NonNullable<T[K]> };
 }
 
+function parseWithSchema(body: unknown): OpenAIChatRequest {
+  const parsed = openAIChatRequestSchema.safeParse(body);
+  if (!parsed.success) throw zodToGatewayError(parsed.error);
+  return parsed.data;
+}
+
 /**
  * Translates an OpenAI chat completion body into Loom's `ChatRequest`. Throws a 400
  * `GatewayError` naming the field for anything unknown or malformed, and for any attempt to set
@@ -111,9 +118,7 @@ function defined<T extends object>(value: T): { [K in keyof T]?: NonNullable<T[K
  */
 export function parseChatRequest(body: unknown): ParsedChatRequest {
   assertNoRoutingOverride(body);
-  const parsed = openAIChatRequestSchema.safeParse(body);
-  if (!parsed.success) throw zodToGatewayError(parsed.error);
-  const wire = parsed.data;
+  const wire = isPlainChatBody(body) ? body : parseWithSchema(body);
   const stop = typeof wire.stop === 'string' ? [wire.stop] : wire.stop;
   const request: ChatRequest = {
     model: wire.model,
