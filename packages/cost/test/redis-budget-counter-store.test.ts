@@ -273,4 +273,31 @@ describe.runIf(redisReachable)('Redis budget counters', () => {
     await until(() => store.unreconciledMicros === 0);
     expect((await store.read('o|global|total')).spentMicros).toBe(1400);
   });
+
+  it('pushes the spend of a request admitted during the outage that settles after Redis is back', async () => {
+    const proxy = await startTcpProxy(redisUrl);
+    opened.push(proxy);
+    const prefix = freshPrefix();
+    const store = await open(prefix, { url: proxy.url, onUnavailable: 'open' });
+    await store.read('s|global|total');
+    proxy.cut();
+    await until(() => store.state() === 'down');
+    const admitted = await store.reserve([slot('s|global|total', 'straddling', 3000)]);
+    expect(admitted.admitted).toBe(true);
+    proxy.restore();
+    await until(() => store.state() === 'ready');
+    // Its admission was local, so it settles locally; Redis is up: the spend goes there now,
+    // not at the next recovery (which may never come).
+    await store.settle([
+      {
+        key: 's|global|total',
+        reservedMicros: 1000,
+        actualMicros: 600,
+        expiresAt: inAnHour(),
+        holder: 'straddling',
+      },
+    ]);
+    await until(() => store.unreconciledMicros === 0, 2_000);
+    expect((await store.read('s|global|total')).spentMicros).toBe(600);
+  });
 });

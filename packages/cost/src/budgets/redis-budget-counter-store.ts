@@ -182,8 +182,14 @@ class RedisCounters implements RedisBudgetCounterStore {
     if (settlements.length === 0) return [];
     // An admission made on this node's counters during an outage settles there too.
     const holder = settlements[0]?.holder;
-    if (holder !== undefined && this.localHolders.delete(holder))
-      return this.settleLocally(settlements);
+    if (holder !== undefined && this.localHolders.delete(holder)) {
+      const states = this.settleLocally(settlements);
+      // Admitted during the outage, settled after it: the recovery's push has already run, so
+      // push this spend now (a counter gone since is skipped: the ledger holds the row already).
+      if (this.state() === 'ready')
+        this.reconcile().catch((error) => this.options.onError?.(error));
+      return states;
+    }
     if (this.state() !== 'ready') return this.settleLocally(settlements);
     const args = settlements.flatMap((settlement) => [
       settlement.reservedMicros,
