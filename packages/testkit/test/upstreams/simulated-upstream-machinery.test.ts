@@ -40,9 +40,14 @@ describe('shared simulator machinery', () => {
     const server = await start();
     expect((await fetch(`${server.baseURL}/models?limit=1`)).status).toBe(200);
     expect((await fetch(`${server.url}/v1/models/gpt-4o-mini%2Fx`)).status).toBe(404);
+    // A leading `//` is read as URL reads it (a host), as before the plain-path shortcut.
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    socket.end('GET //v1/models HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    expect(await eventually(() => server.requests.length === 3)).toBe(true);
     expect(server.requests.map((request) => request.path)).toEqual([
       '/v1/models',
       '/v1/models/gpt-4o-mini%2Fx',
+      '/models',
     ]);
   });
 

@@ -19,7 +19,8 @@ export interface UpstreamSetup {
   baseURL(origin: string): string;
 }
 
-const PLAIN_PATH = /^\/[\w/-]*$/;
+// Not `//...`: URL reads that as a host, and the recorded path must not change.
+const PLAIN_PATH = /^\/(?!\/)[\w/-]*$/;
 
 /** The `model` field of a JSON body, for fault matching. */
 function modelOf(body: unknown): string | undefined {
