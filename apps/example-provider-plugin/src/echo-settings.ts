@@ -1,7 +1,8 @@
 import { ConfigError } from '@loom/core';
 import { z } from 'zod';
 
-const settingsSchema = z.strictObject({
+/** The zod schema of `EchoSettings`, with its defaults. */
+export const echoSettingsSchema = z.strictObject({
   id: z.string().trim().min(1, 'must be a non-empty string').default('echo'),
   prefix: z.string().default(''),
   delayMs: z.number().int().nonnegative().default(0),
@@ -22,7 +23,7 @@ export type ResolvedEchoSettings = Readonly<Required<EchoSettings>>;
 
 /** Validates settings once, naming the bad option, and freezes the result. */
 export function resolveEchoSettings(settings: EchoSettings = {}): ResolvedEchoSettings {
-  const result = settingsSchema.safeParse(settings);
+  const result = echoSettingsSchema.safeParse(settings);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new ConfigError({

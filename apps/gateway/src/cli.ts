@@ -3,10 +3,14 @@ import { cac } from 'cac';
 import { checkCommand } from './cli/check-command.js';
 import { type CostsFlags, costsCommand } from './cli/costs-command.js';
 import { DEMO_FLAG_HELP, demoCommand } from './cli/demo-command.js';
+import { initCommand } from './cli/init-command.js';
+import { pluginsCommand } from './cli/plugins-command.js';
 import { EXIT_NO_HEALTHY_PROVIDER, providersCommand } from './cli/providers-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { ConfigFileError } from './config/config-error.js';
 import { configJsonSchema } from './config/json-schema.js';
+import { discoverPlugins } from './plugins/discover-plugins.js';
+import { pluginFolders } from './plugins/resolve-config-plugins.js';
 
 // Exit codes scripts can rely on: 0 success, 1 invalid config, 2 any other failure.
 const EXIT_CONFIG = 1;
@@ -53,6 +57,28 @@ function main(): void {
         ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
         ...(flags.host === undefined ? {} : { host: flags.host }),
       }).catch(fail),
+    );
+
+  cli
+    .command(
+      'init',
+      'Write a commented config for the model servers found on this machine (Ollama, LM Studio, vLLM, llama.cpp) and OPENAI_API_KEY',
+    )
+    .option('--config <file>', 'File to write (YAML, or JSON when it ends in .json)', {
+      default: 'loom.yaml',
+    })
+    .option('--force', 'Overwrite the file if it exists (without it: exit 1, nothing written)')
+    .option(
+      '-y, --yes',
+      'Write without asking; without a terminal (scripts, CI) it never asks and writes anyway',
+    )
+    .action((flags: { config: string; force?: boolean; yes?: boolean }) =>
+      initCommand({ config: flags.config, force: flags.force === true, yes: flags.yes === true })
+        .then((outcome) => {
+          if (outcome.problem) process.stderr.write(`loom init: ${outcome.problem}\n`);
+          process.exitCode = outcome.exitCode;
+        })
+        .catch(fail),
     );
 
   cli
@@ -113,13 +139,30 @@ function main(): void {
     );
 
   cli
-    .command('schema', "Print the config's JSON Schema, for editors")
+    .command('schema', "Print the config's JSON Schema, with the installed plugins' settings")
+    .option('--config <file>', "Plugins resolve from this config file's folder", {
+      default: 'loom.yaml',
+    })
     .option('--out <file>', 'Write it to this file instead of stdout')
-    .action(async (flags: { out?: string }) => {
-      const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+    .action(async (flags: { config: string; out?: string }) => {
+      const plugins = await discoverPlugins(pluginFolders(flags.config)).catch(fail);
+      const text = `${JSON.stringify(configJsonSchema(plugins), null, 2)}\n`;
       if (flags.out) await writeFile(flags.out, text).catch(fail);
       else process.stdout.write(text);
     });
+
+  cli
+    .command('plugins', 'List the plugin modules a config can name: built-in and installed')
+    .option('--config <file>', "Plugins resolve from this config file's folder", {
+      default: 'loom.yaml',
+    })
+    .option('--json', 'Print JSON instead of a table')
+    .action((flags: { config: string; json?: boolean }) =>
+      pluginsCommand({ config: flags.config, json: flags.json === true }).then(
+        (text) => process.stdout.write(`${text}\n`),
+        fail,
+      ),
+    );
 
   cli
     .command(

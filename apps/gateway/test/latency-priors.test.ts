@@ -34,7 +34,7 @@ describe('routing.latencyPriorsFrom', () => {
       const priors = config.routing?.latencyPriors ?? {};
       expect(priors['primary/gpt-4o-mini']?.latencyMs).toBeGreaterThan(0);
       expect(priors['backup/gpt-4o-mini']?.latencyMs).toBe(9_999);
-      const kernel = buildKernel(config, 'priors.json');
+      const kernel = await buildKernel(config, 'priors.json');
       const plan = await kernel.explain({
         model: 'chat',
         messages: [{ role: 'user', content: 'x' }],

@@ -146,13 +146,12 @@ describe('startLoom on a taken port', () => {
 });
 
 describe('runtime config', () => {
-  it('names the file and path of bad budgets, pricing, alerts and storage', async () => {
+  it('names the file and path of bad budgets, pricing and storage', async () => {
     const { validateConfig } = await import('../src/config/load-config.js');
     const raw = {
       providers: [{ id: 'local', type: 'ollama', baseURL: 'http://127.0.0.1:11434' }],
       budgets: [{ name: 'daily', limitUsd: 5, timeZone: 'Mars/Olympus', action: 'block' }],
       pricing: { providers: { local: { costPerHourUsd: -1 } } },
-      alerts: { sinks: [{ type: 'pager' }] },
       storage: { ledger: 'mysql://db' },
     };
     let message = '';
@@ -168,7 +167,6 @@ describe('runtime config', () => {
     expect(
       lines.some((line) => line.startsWith('loom.yaml: pricing.providers.local.costPerHourUsd:')),
     ).toBe(true);
-    expect(lines.some((line) => line.startsWith('loom.yaml: alerts.sinks.0.type:'))).toBe(true);
     expect(lines).toContain(
       'loom.yaml: storage.ledger: memory, sqlite://<path> or postgres://user@host/db',
     );

@@ -50,7 +50,7 @@ beforeAll(async () => {
     'canary.yaml',
     {},
   );
-  kernel = buildKernel(config, 'canary.yaml');
+  kernel = await buildKernel(config, 'canary.yaml');
   await kernel.start();
   gateway = await createGateway({ kernel, ...gatewayServerOptions(config) }).listen(0);
 });

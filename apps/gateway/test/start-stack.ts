@@ -67,7 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     health: { intervalMs: 0 },
     ...options.config,
   };
-  const kernel = buildKernel(validateConfig(raw, 'test.yaml'), 'test.yaml');
+  const kernel = await buildKernel(validateConfig(raw, 'test.yaml'), 'test.yaml');
   await kernel.start();
   const gateway = await createGateway({
     kernel,

@@ -21,6 +21,12 @@ export type {
   ModelEntry,
   ProviderHealth,
 } from './kernel/kernel-types.js';
+export { definePluginModule } from './plugin-module/define-plugin-module.js';
+export {
+  PLUGIN_MODULE_SPECIFICATIONS,
+  type PluginModuleExports,
+  pluginModulesOf,
+} from './plugin-module/plugin-module-exports.js';
 export type { CircuitBreakerOptions, CircuitState } from './routing/circuit-breaker.js';
 export type { DeploymentTarget, ModelAliasConfig } from './routing/model-config.js';
 export type { RetryBudgetOptions } from './routing/retry-budget.js';

@@ -34,8 +34,10 @@ export {
 export { BatchedLedger, type BatchedLedgerOptions } from './ledger/batched-ledger.js';
 export {
   type CostRecord,
+  type LedgerConnectionState,
   type LedgerGroup,
   type LedgerGroupBy,
+  type LedgerHealth,
   type LedgerQuery,
   type LedgerStore,
   NO_GROUP,
@@ -46,11 +48,17 @@ export {
   withLedgerJournal,
 } from './ledger/journaled-ledger.js';
 export { MemoryLedger } from './ledger/memory-ledger.js';
-export { openPostgresLedger, type PostgresLedgerOptions } from './ledger/postgres-ledger.js';
+export {
+  openPostgresLedger,
+  type PostgresLedgerOptions,
+  type PostgresLedgerStore,
+} from './ledger/postgres-ledger.js';
 export { openSqliteLedger, type SqliteLedgerOptions } from './ledger/sqlite-ledger.js';
 export * from './money/micros.js';
 export { type CostPlugin, costPlugin } from './plugin/cost-plugin.js';
+export { loomPlugin } from './plugin/cost-plugin-module.js';
 export type { CostPluginOptions } from './plugin/cost-plugin-options.js';
+export { budgetConfigSchema, pricingConfigSchema } from './plugin/cost-settings-schema.js';
 export {
   type CatalogEntry,
   createGenAiPricesCatalog,

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LedgerStore, MemoryLedger, openSqliteLedger, withLedgerJournal } from '@loom/cost';
+import {
+  type CostRecord,
+  type LedgerStore,
+  MemoryLedger,
+  openSqliteLedger,
+  withLedgerJournal,
+} from '@loom/cost';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { makeRecord, testLedgerStore } from './ledger-conformance.js';
 
@@ -146,6 +152,41 @@ describe('a ledger with a journal', () => {
     expect(readFileSync(first.journalPath, 'utf8')).toBe(line('one'));
     await second.close();
     await first.close();
+  });
+
+  it('keeps journaled records until a store whose server is away has really stored them', async () => {
+    const path = freshPath();
+    const stored = new MemoryLedger();
+    const waiting: CostRecord[] = [];
+    let away = true;
+    // Like the PostgreSQL ledger in an outage: `append` resolves with the records in memory.
+    const store: LedgerStore = {
+      append: async (records) => {
+        if (away) waiting.push(...records);
+        else await stored.append(records);
+      },
+      health: () => ({
+        state: away ? 'down' : 'ready',
+        queuedRows: waiting.length,
+        refusedRows: 0,
+      }),
+      query: (query) => stored.query(query),
+      close: async () => {},
+    };
+    const ledger = await withLedgerJournal(store, { databasePath: path, flushIntervalMs: 60_000 });
+    await ledger.append([makeRecord({ id: 'waiting' })]);
+    await ledger.query();
+    expect(readFileSync(ledger.journalPath, 'utf8')).toBe(line('waiting'));
+    expect(ledger.health?.()).toMatchObject({ state: 'down', queuedRows: 1 });
+
+    // The server is back and the store has stored what waited.
+    away = false;
+    await stored.append(waiting.splice(0));
+    await ledger.append([makeRecord({ id: 'next' })]);
+    await ledger.query();
+    expect(readFileSync(ledger.journalPath, 'utf8')).toBe('');
+    expect((await ledger.query())[0]?.records).toBe(2);
+    await ledger.close();
   });
 
   it('keeps the journal for the next start when the store cannot take the last records', async () => {

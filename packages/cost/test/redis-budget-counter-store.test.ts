@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import {
   type CounterReservation,
   failFastRedisOptions,
@@ -7,6 +8,7 @@ import {
   openRedisBudgetCounterStore,
   type RedisBudgetCounterStore,
   type RedisBudgetCounterStoreOptions,
+  watchRedisConnection,
   windowAt,
 } from '@loom/cost';
 import { Redis } from 'ioredis';
@@ -299,5 +301,18 @@ describe.runIf(redisReachable)('Redis budget counters', () => {
     ]);
     await until(() => store.unreconciledMicros === 0, 2_000);
     expect((await store.read('s|global|total')).spentMicros).toBe(600);
+  });
+});
+
+describe('watching a Redis connection', () => {
+  it('takes the errors of a client passed in without a listener, so they cannot end the process', () => {
+    const client = Object.assign(new EventEmitter(), { status: 'ready' }) as unknown as Redis;
+    const watch = watchRedisConnection(client);
+    // ioredis emits a few errors directly rather than through its logged connection errors.
+    expect(() => client.emit('error', new Error('Command queue state error'))).not.toThrow();
+    client.emit('close');
+    expect(watch.state()).toBe('down');
+    watch.close();
+    expect(client.listenerCount('error')).toBe(0);
   });
 });

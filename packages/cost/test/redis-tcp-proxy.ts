@@ -1,6 +1,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-/** A TCP proxy to a real Redis that a test can cut (refusing and dropping connections) and restore. */
+/**
+ * A TCP proxy to a real server (Redis, PostgreSQL) that a test can cut (dropping every open
+ * connection, idle or busy, and every new one) and restore.
+ */
 export interface TcpProxy {
   url: string;
   cut(): void;
@@ -9,7 +12,7 @@ export interface TcpProxy {
 }
 
 /** Starts a proxy on a free loopback port that pipes to `target` (`redis://host:port/db`). */
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
+export async function startTcpProxy(target: string, defaultPort = 6379): Promise<TcpProxy> {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
   let open = true;
@@ -18,7 +21,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       client.destroy();
       return;
     }
-    const remote = connect(Number(upstream.port || 6379), upstream.hostname);
+    const remote = connect(Number(upstream.port || defaultPort), upstream.hostname);
     for (const socket of [client, remote]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));

@@ -40,6 +40,7 @@ export {
   SqlitePersistence,
   type SqlitePersistenceOptions,
 } from './persistence/sqlite-persistence.js';
+export { loomPlugins } from './plugin-modules.js';
 export {
   createPerformanceReport,
   type Distribution,

@@ -1,5 +1,6 @@
 export * from './compatible/index.js';
 export { createOpenAI, lmStudio, type OpenAIProvider } from './create-openai.js';
+export { loomPlugin, openAIConfigSchema } from './openai-plugin-module.js';
 export {
   type EnvironmentNames,
   type OpenAISettings,

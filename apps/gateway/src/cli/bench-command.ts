@@ -42,7 +42,7 @@ export async function benchCommand(
   // A benchmark must not write its synthetic spend into the real ledger or budgets.
   const isolated = { ...config, storage: { ledger: 'memory' }, monitor: { enabled: false } };
   const opened = await openSharedState(isolated, file, 'memory');
-  const { kernel } = buildGeneration(isolated, file, opened.shared);
+  const { kernel } = await buildGeneration(isolated, file, opened.shared);
   await kernel.start();
   try {
     return await runBenchCli(rest, io, {

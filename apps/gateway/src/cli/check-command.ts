@@ -3,13 +3,14 @@ import { buildKernel } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
 
 /**
- * Validates a config without starting anything: schema, `${ENV}` references and each provider's
- * own settings. Returns the summary to print; throws `ConfigFileError` with every issue.
+ * Validates a config without starting anything: schema, `${ENV}` references, and each
+ * plugin's settings (providers, sinks, collectors, kernel plugins) by the plugin's own schema. Returns the summary to print; throws `ConfigFileError` with every issue.
  */
 export async function checkCommand(file: string): Promise<string> {
   const config = await loadConfig(file);
-  // Building (not starting) runs each provider factory's validation, with no network call.
-  const kernel = buildKernel(config, basename(file), { health: { intervalMs: 0 } });
+  // Building (not starting) loads every plugin named and runs its own validation, with no
+  // network call.
+  const kernel = await buildKernel(config, file, { health: { intervalMs: 0 } });
   await kernel.stop();
   const providers = config.providers.map((provider) => `${provider.id} (${provider.type})`);
   const models = (config.models ?? []).map(

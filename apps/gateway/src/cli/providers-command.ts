@@ -1,5 +1,4 @@
-import { basename } from 'node:path';
-import type { HealthReport } from '@loom/core';
+import type { HealthReport, ProviderV1 } from '@loom/core';
 import { buildProviders } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
 
@@ -34,7 +33,7 @@ export interface ProvidersOutcome {
 export const EXIT_NO_HEALTHY_PROVIDER = 4;
 
 async function check(
-  provider: ReturnType<typeof buildProviders>[number],
+  provider: ProviderV1,
   type: string,
   timeoutMs: number,
 ): Promise<ProviderCheck> {
@@ -85,7 +84,7 @@ function table(checks: readonly ProviderCheck[]): string {
  */
 export async function providersCommand(flags: ProvidersFlags): Promise<ProvidersOutcome> {
   const config = await loadConfig(flags.config);
-  const providers = buildProviders(config, basename(flags.config));
+  const providers = await buildProviders(config, flags.config);
   const timeoutMs = flags.timeoutMs ?? config.health?.timeoutMs ?? 5_000;
   try {
     const checks = await Promise.all(

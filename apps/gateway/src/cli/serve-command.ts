@@ -1,3 +1,4 @@
+import { ConfigFileError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { startLoom } from '../runtime/start-loom.js';
@@ -15,13 +16,34 @@ export interface ServeFlags {
 export const SERVE_DEFAULT_LEDGER = 'sqlite://./loom.db';
 
 /**
+ * `loadConfig`, with the way out for someone starting without a config: the default file
+ * missing on a first run means `loom init` has not been run yet.
+ */
+async function loadServedConfig(file: string) {
+  try {
+    return await loadConfig(file);
+  } catch (error) {
+    const missing =
+      error instanceof ConfigFileError &&
+      error.issues.length === 1 &&
+      error.issues[0]?.path === '' &&
+      error.issues[0]?.message === 'file not found';
+    if (!missing) throw error;
+    const init = file === 'loom.yaml' ? 'loom init' : `loom init --config ${file}`;
+    throw new ConfigFileError(error.file, [
+      { path: '', message: `file not found; run \`${init}\` to write one` },
+    ]);
+  }
+}
+
+/**
  * Loads the config and starts Loom (kernel, cost and monitor plugins, gateway, JSON API,
  * `/metrics`, dashboard). SIGHUP and edits of the config file reload it (an invalid new config
  * is reported and the running one kept); SIGINT / SIGTERM stop accepting, drain in-flight
  * requests and streams, flush the ledger and exit 0.
  */
 export async function serveCommand(flags: ServeFlags): Promise<void> {
-  const config = await loadConfig(flags.config);
+  const config = await loadServedConfig(flags.config);
   const loom = await startLoom(config, {
     file: flags.config,
     ...(flags.port === undefined ? {} : { port: flags.port }),

@@ -1,6 +1,7 @@
 import { modelCapabilitiesSchema } from '@loom/core';
 import { z } from 'zod';
 import { isLinkLocalURL } from './link-local.js';
+import { pluginEntrySchema, pluginType } from './plugin-entry-schema.js';
 import {
   alertsConfigSchema,
   budgetConfigSchema,
@@ -14,35 +15,15 @@ const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const capabilities = modelCapabilitiesSchema;
 
-/** One upstream. Settings a type does not use are refused by that provider's own validation. */
-export const providerConfigSchema = z.strictObject({
+/**
+ * One upstream. `type` names a built-in provider (`openai`, `ollama`, `vllm`) or an installed
+ * package; every other key but the gateway's own (`costPerHourUsd`, `allowLinkLocal`) is that
+ * plugin's settings, checked by its schema when the plugins are resolved.
+ */
+export const providerConfigSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, `_`, `.` or `-` (no `/`)'),
-  type: z.enum(['openai', 'ollama', 'vllm']),
-  baseURL: z.string().min(1).optional(),
-  apiKey: z.string().min(1).optional(),
-  organization: z.string().optional(),
-  project: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  connections: positiveInt.optional(),
-  keepAliveTimeoutMs: positiveInt.optional(),
-  connectTimeoutMs: positiveInt.optional(),
-  headersTimeoutMs: positiveInt.optional(),
-  bodyTimeoutMs: nonNegativeInt.optional(),
-  coldStartTimeoutMs: positiveInt.optional(),
-  keepAlive: z.union([z.string(), z.number()]).optional(),
-  loadCacheMs: nonNegativeInt.optional(),
-  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
-  models: z
-    .record(
-      z.string(),
-      z.strictObject({
-        contextWindow: positiveInt.optional(),
-        maxOutputTokens: positiveInt.optional(),
-        capabilities: capabilities.optional(),
-      }),
-    )
-    .optional(),
-  /** Read by the cost plugin later; accepted now so configs written for it validate. */
+  type: pluginType,
+  /** Read by the cost plugin: what the machine behind this provider costs per hour. */
   costPerHourUsd: z.number().nonnegative().optional(),
   /** Allow a link-local `baseURL` (169.254.x.x, fe80::); refused otherwise. */
   allowLinkLocal: z.boolean().optional(),
@@ -144,6 +125,24 @@ export const loomConfigSchema = z
     alerts: alertsConfigSchema.optional(),
     monitor: monitorConfigSchema.optional(),
     storage: storageConfigSchema.optional(),
+    /** Kernel plugins (request hooks, listeners), each `{ type: <package>, ...settings }`. */
+    plugins: z.array(pluginEntrySchema).optional(),
+    /** What to answer when every deployment failed: an error (default) or a fixed message. */
+    degraded: z
+      .strictObject({
+        mode: z.enum(['throw', 'message', 'cached']),
+        message: z.string().min(1).optional(),
+      })
+      .optional(),
+    /** `false` records no OpenTelemetry spans or metrics; default: the global providers. */
+    telemetry: z.boolean().optional(),
+    /** Coalesce concurrent embedding calls to one deployment; off by default. */
+    embeddingBatching: z
+      .union([
+        z.literal(false),
+        z.strictObject({ windowMs: positiveInt.optional(), maxInputs: positiveInt.optional() }),
+      ])
+      .optional(),
   })
   .superRefine((config, context) => {
     const ids = new Set<string>();
@@ -156,7 +155,8 @@ export const loomConfigSchema = z
         });
       }
       ids.add(provider.id);
-      if (provider.baseURL && isLinkLocalURL(provider.baseURL) && !provider.allowLinkLocal) {
+      const { baseURL } = provider;
+      if (typeof baseURL === 'string' && isLinkLocalURL(baseURL) && !provider.allowLinkLocal) {
         context.addIssue({
           code: 'custom',
           path: ['providers', index, 'baseURL'],

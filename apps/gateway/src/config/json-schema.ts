@@ -1,11 +1,64 @@
 import { z } from 'zod';
+import { SECTION_OF } from '../plugins/builtin-plugins.js';
+import type { InstalledPlugin } from '../plugins/discover-plugins.js';
 import { loomConfigSchema } from './config-schema.js';
 
-/** The config's JSON Schema, for editors (`# yaml-language-server: $schema=...`). */
-export function configJsonSchema(): Record<string, unknown> {
+type JsonObject = Record<string, unknown>;
+
+const GATEWAY_PROVIDER_KEYS: JsonObject = {
+  id: { type: 'string' },
+  type: { type: 'string' },
+  costPerHourUsd: { type: 'number', minimum: 0 },
+  allowLinkLocal: { type: 'boolean' },
+};
+
+/** One installed plugin's settings as the schema of a config entry naming it. */
+function entrySchema(plugin: InstalledPlugin): JsonObject | undefined {
+  try {
+    const settings = z.toJSONSchema(plugin.settings as z.ZodType, {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as JsonObject;
+    const { $schema: _dialect, ...rest } = settings;
+    const extra = plugin.kind === 'provider' ? GATEWAY_PROVIDER_KEYS : { type: { type: 'string' } };
+    // JSON Schema's own `if` / `then` keywords, not a promise.
+    const check: JsonObject = {
+      if: { properties: { type: { const: plugin.type } }, required: ['type'] },
+    };
+    check['then'] = { ...rest, properties: { ...(rest.properties as JsonObject), ...extra } };
+    return check;
+  } catch {
+    // A schema zod cannot describe is still checked by `loom check`; editors just see less.
+    return undefined;
+  }
+}
+
+/** Walks `path` (`alerts.sinks`) in the JSON Schema to the array's `items`. */
+function itemsAt(schema: JsonObject, path: string): JsonObject | undefined {
+  let node: JsonObject | undefined = schema;
+  for (const key of path.split('.')) {
+    node = (node?.properties as JsonObject | undefined)?.[key] as JsonObject | undefined;
+  }
+  return node?.items as JsonObject | undefined;
+}
+
+/**
+ * The config's JSON Schema, for editors (`# yaml-language-server: $schema=...`). With the
+ * installed plugins, each entry naming one is checked against that plugin's settings schema.
+ */
+export function configJsonSchema(plugins: readonly InstalledPlugin[] = []): JsonObject {
   // `io: 'input'` describes what a file may contain, before defaults; refinements are dropped.
-  return z.toJSONSchema(loomConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const schema = z.toJSONSchema(loomConfigSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonObject;
+  for (const [kind, section] of Object.entries(SECTION_OF)) {
+    const items = itemsAt(schema, section);
+    if (!items) continue;
+    const checks = plugins
+      .filter((plugin) => plugin.kind === kind && plugin.status === 'ok')
+      .flatMap((plugin) => entrySchema(plugin) ?? []);
+    if (checks.length > 0) items.allOf = checks;
+  }
+  return schema;
 }

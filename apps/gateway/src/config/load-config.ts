@@ -1,33 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { redactSecrets } from '@loom/core';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { ConfigFileError, type ConfigIssue } from './config-error.js';
 import { type LoomConfig, loomConfigSchema } from './config-schema.js';
+import { toConfigIssues } from './describe-issue.js';
 import { coerceReference, resolveEnv } from './resolve-env.js';
-
-/** The offending value for a message: redacted and short, since it may come from `${ENV}`. */
-function shown(input: unknown): string {
-  const text = redactSecrets(JSON.stringify(input) ?? 'nothing');
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const got = 'input' in issue ? `, got ${shown(issue.input)}` : '';
-  switch (issue.code) {
-    case 'invalid_value':
-      return `expected one of ${issue.values.map(String).join('|')}${got}`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `required: expected ${issue.expected}`
-        : `expected ${issue.expected}${got}`;
-    case 'unrecognized_keys':
-      return `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-    default:
-      return issue.message;
-  }
-}
 
 function parseText(text: string, file: string): unknown {
   try {
@@ -66,13 +43,7 @@ export function validateConfig(
     if (changed) parsed = loomConfigSchema.safeParse(resolved, { reportInput: true });
   }
   if (parsed.success) return parsed.data;
-  throw new ConfigFileError(
-    name,
-    parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: describeIssue(issue),
-    })),
-  );
+  throw new ConfigFileError(name, toConfigIssues(parsed.error.issues));
 }
 
 /** Reads, parses (YAML, or JSON for `.json`) and validates a config file. */

@@ -10,10 +10,10 @@ import {
   type PricingOptions,
   type ProviderPricing,
 } from '@loom/cost';
-import { buildKernel, routingOptions } from '../config/build-kernel.js';
+import { type BuildOptions, buildKernel, routingOptions } from '../config/build-kernel.js';
 import { ConfigFileError } from '../config/config-error.js';
 import type { LoomConfig } from '../config/config-schema.js';
-import { createSink, type MonitorState, monitorGeneration } from './monitor-generation.js';
+import { type MonitorState, monitorGeneration } from './monitor-generation.js';
 import { unclosable } from './open-ledger.js';
 import type { RedisState } from './redis-state.js';
 
@@ -60,15 +60,17 @@ function asFileError(error: unknown, file: string): unknown {
 }
 
 /**
- * Builds (does not start) a kernel with the cost plugin and, unless `monitor.enabled` is false,
- * the monitor's collectors, all writing into `shared`. Throws `ConfigFileError` naming `file`.
+ * Builds (does not start) a kernel with the config's plugins, the cost plugin and, unless
+ * `monitor.enabled` is false, the metric pipeline, all writing into `shared`. Throws
+ * `ConfigFileError` naming `file`.
  */
-export function buildGeneration(
+export async function buildGeneration(
   config: LoomConfig,
   file: string,
   shared: SharedState,
   previous?: Generation,
-): Generation {
+  options: BuildOptions = {},
+): Promise<Generation> {
   const name = basename(file);
   let cost: CostPlugin;
   try {
@@ -89,13 +91,7 @@ export function buildGeneration(
     throw asFileError(error, name);
   }
   const plugins: LoomPluginV1[] = [cost];
-  if (shared.monitor) plugins.push(monitorGeneration(shared.monitor, config.monitor));
-  let alertSinks: ReturnType<typeof createSink>[];
-  try {
-    alertSinks = (config.alerts?.sinks ?? []).map(createSink);
-  } catch (error) {
-    throw asFileError(error, name);
-  }
+  if (shared.monitor) plugins.push(monitorGeneration(shared.monitor));
   const cacheStore = shared.redis?.cacheStore;
   const cache =
     cacheStore && config.cache !== undefined && config.cache !== false
@@ -107,6 +103,6 @@ export function buildGeneration(
     previous && sameJson(previous.config.routing, config.routing)
       ? previous.router
       : createRouter(routingOptions(config.routing));
-  const kernel = buildKernel(config, name, { plugins, alertSinks, router, ...cache });
+  const kernel = await buildKernel(config, file, { plugins, router, ...cache }, options);
   return { config, kernel, cost, router };
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import {
   type BudgetCounterStore,
   createGenAiPricesCatalog,
@@ -5,10 +6,23 @@ import {
   openSqliteBudgetCounterStore,
 } from '@loom/cost';
 import { createMetricStore, createPrometheusExporter } from '@loom/monitor';
+import { ConfigFileError } from '../config/config-error.js';
 import type { LoomConfig } from '../config/config-schema.js';
 import type { SharedState } from './generation.js';
 import { ledgerLocation, openLedger } from './open-ledger.js';
 import type { RedisState } from './redis-state.js';
+
+/** A config naming Redis on an install without its optional packages: say what to install. */
+function missingRedis(error: unknown, file: string): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') return error;
+  return new ConfigFileError(basename(file), [
+    {
+      path: 'storage.redis',
+      message:
+        'needs @loom/redis and ioredis, which are not installed; run: npm install @loom/redis ioredis',
+    },
+  ]);
+}
 
 /** Shared state and the function that releases it at shutdown. */
 export interface OpenedState {
@@ -45,7 +59,9 @@ export async function openSharedState(
   try {
     if (config.storage?.redis) {
       // ioredis and @loom/redis load only for a config that uses Redis.
-      const { openRedisState } = await import('./redis-state.js');
+      const { openRedisState } = await import('./redis-state.js').catch((error: unknown) => {
+        throw missingRedis(error, file);
+      });
       redis = await openRedisState(config, ledger);
       budgetCounters = redis.budgetCounters;
     } else {

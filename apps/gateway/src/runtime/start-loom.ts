@@ -4,6 +4,7 @@ import type { CostPlugin } from '@loom/cost';
 import { apiRoutes } from '../api/api-routes.js';
 import type { LoomConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
+import { resolveConfigPlugins } from '../plugins/resolve-config-plugins.js';
 import {
   createGateway,
   type GatewayOptions,
@@ -95,6 +96,8 @@ export async function startLoom(
   options: StartLoomOptions,
 ): Promise<RunningLoom> {
   const log = options.log ?? stderrLog;
+  // Plugins first: a config naming a package that is not installed fails before any store opens.
+  const plugins = await resolveConfigPlugins(config, options.file);
   const opened = await openSharedState(config, options.file, options.defaultLedger, (error) =>
     log.warn(`cost ledger: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -109,7 +112,10 @@ export async function startLoom(
     };
   };
   try {
-    current = buildGeneration(config, options.file, opened.shared);
+    current = await buildGeneration(config, options.file, opened.shared, undefined, {
+      plugins,
+      log,
+    });
     unwatchCurrent = activate(current);
     await current.kernel.start();
   } catch (error) {
@@ -126,7 +132,7 @@ export async function startLoom(
   const redis = opened.shared.redis;
   const listening = createGateway({
     kernel: current.kernel,
-    ...gatewayServerOptions(config),
+    ...gatewayServerOptions(config, plugins.secrets),
     ...(redis
       ? {
           // Without any per-minute limit, the in-memory limiter admits for free; Redis would
@@ -179,7 +185,11 @@ export async function startLoom(
 
   const swap = async (next: LoomConfig) => {
     if (closing) throw new Error('Loom is shutting down; the reload was not applied.');
-    const generation = buildGeneration(next, options.file, opened.shared, current);
+    const resolved = await resolveConfigPlugins(next, options.file);
+    const generation = await buildGeneration(next, options.file, opened.shared, current, {
+      plugins: resolved,
+      log,
+    });
     const unwatchNext = activate(generation);
     try {
       await generation.kernel.start();

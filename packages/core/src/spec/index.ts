@@ -45,6 +45,12 @@ export type {
   RequestHooks,
   RequestResult,
 } from './plugin/v1/request-hooks.js';
+export type { PluginHost, PluginLogger } from './plugin-module/v1/plugin-host.js';
+export type {
+  PluginKind,
+  PluginModuleV1,
+  PluginProducts,
+} from './plugin-module/v1/plugin-module-v1.js';
 export type { CallAbort, CallContext } from './provider/v1/call-context.js';
 export type { HealthReport, HealthStatus } from './provider/v1/health-report.js';
 export type { LoadSignal } from './provider/v1/load-signal.js';

@@ -29,9 +29,14 @@ export function watchRedisConnection(client: Redis): RedisConnectionWatch {
   };
   const onReady = () => set('ready');
   const onDown = () => set('down');
+  // ioredis emits some errors straight to 'error' (not only its logged connection errors): on a
+  // client passed in without a listener, that would be uncaught and end the process. The
+  // connection's fate shows in the state.
+  const onError = () => {};
   client.on('ready', onReady);
   client.on('close', onDown);
   client.on('end', onDown);
+  client.on('error', onError);
   return {
     state: () => current,
     onChange(listener) {
@@ -42,6 +47,7 @@ export function watchRedisConnection(client: Redis): RedisConnectionWatch {
       client.off('ready', onReady);
       client.off('close', onDown);
       client.off('end', onDown);
+      client.off('error', onError);
       listeners.clear();
     },
   };

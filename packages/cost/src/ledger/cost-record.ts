@@ -92,8 +92,31 @@ export interface LedgerStore {
   appendSync?(records: readonly CostRecord[]): void;
   /** Sums records in the range, by group, sorted by key. */
   query(query?: LedgerQuery): Promise<LedgerGroup[]>;
+  /**
+   * Offered by stores that reach a server (PostgreSQL): whether it is reachable, and the rows
+   * `append` accepted that wait in memory for it. A journal in front keeps its file until they
+   * are stored.
+   */
+  health?(): LedgerHealth;
   /** Releases connections and files. */
   close(): Promise<void>;
+}
+
+/**
+ * A ledger server's reachability. `connecting`: not reached since the store opened; `down`:
+ * lost after it was reached. In both, writes are queued and retried.
+ */
+export type LedgerConnectionState = 'ready' | 'connecting' | 'down';
+
+/** What a host reports in /readyz and /metrics about a store with a server. */
+export interface LedgerHealth {
+  state: LedgerConnectionState;
+  /** Rows accepted by `append` and not stored yet (they wait for the server, in memory). */
+  queuedRows: number;
+  /** Rows the server refused as invalid data since the store opened (reported, not stored). */
+  refusedRows: number;
+  /** The error that took the server away, while it is not `ready`. */
+  lastError?: string;
 }
 
 /** Label of records whose grouping field is empty. */

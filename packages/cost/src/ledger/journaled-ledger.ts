@@ -61,9 +61,11 @@ export async function withLedgerJournal(
     batchSize: options.batchSize ?? 500,
     ...(options.onError ? { onError: options.onError } : {}),
     // Everything journaled is stored; unless the queue overflowed: then the journal holds
-    // records the queue dropped, and stays whole until a restart replays it.
+    // records the queue dropped, and stays whole until a restart replays it. A store that took
+    // records into memory while its server is away has not stored them yet: the journal keeps
+    // them until it has.
     onDrained: () => {
-      if (batches.dropped === 0) journal.reset();
+      if (batches.dropped === 0 && !store.health?.().queuedRows) journal.reset();
     },
   });
   let closed = false;
@@ -84,6 +86,7 @@ export async function withLedgerJournal(
       await batches.flush();
       return store.query(query);
     },
+    ...(store.health ? { health: store.health.bind(store) } : {}),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,7 +1,16 @@
-import type { Pool, PoolClient } from 'pg';
-import type { CostRecord, LedgerQuery, LedgerStore } from './cost-record.js';
+import { LoomError } from '@loom/core';
+import type { Pool, QueryConfig } from 'pg';
+import type {
+  CostRecord,
+  LedgerConnectionState,
+  LedgerHealth,
+  LedgerQuery,
+  LedgerStore,
+} from './cost-record.js';
 import { loadOptional } from './load-optional.js';
-import { MIGRATIONS } from './postgres-migrations.js';
+import { OutageQueue } from './outage-queue.js';
+import { messageOf, postgresFailure } from './postgres-failure.js';
+import { migrate } from './postgres-migrations.js';
 import {
   AGGREGATES,
   COLUMNS,
@@ -15,7 +24,7 @@ import {
 export interface PostgresLedgerOptions {
   /** Connection string; ignored when `pool` is given. */
   connectionString?: string;
-  /** A pool of your own (not closed by `close()`). */
+  /** A pool of your own (not closed by `close()`; its `connectionTimeoutMillis` applies). */
   pool?: Pool;
   /** Schema for the tables, created if missing; default `public`. */
   schema?: string;
@@ -23,6 +32,30 @@ export interface PostgresLedgerOptions {
   tablePrefix?: string;
   /** Rows per multi-row INSERT; default 500. */
   batchSize?: number;
+  /** Connection timeout of the pool the ledger creates from `connectionString`, ms; default 5000. */
+  connectTimeoutMs?: number;
+  /**
+   * How long an INSERT may wait for its answer, ms; default 10 000. Past it (a connection that
+   * hangs rather than breaks) its rows are queued and sent again: ids make that harmless.
+   */
+  writeTimeoutMs?: number;
+  /** Records held in memory while PostgreSQL is unreachable; default 100 000. */
+  maxQueuedRows?: number;
+  /**
+   * PostgreSQL became unreachable (once per outage, also at open), a record it refused as
+   * invalid data was dropped, or `close()` left records it could not store.
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** A PostgreSQL ledger, with its server's state for /readyz and metrics. */
+export interface PostgresLedgerStore extends LedgerStore {
+  /** `ready`, `connecting` (not reached since it opened) or `down` (lost since). */
+  state(): LedgerConnectionState;
+  /** The state, records waiting in memory for the server, records it refused, and why it is away. */
+  health(): LedgerHealth;
+  /** Calls `listener` on each state change; returns a function that removes it. */
+  onStateChange(listener: (state: LedgerConnectionState) => void): () => void;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,96 +66,138 @@ const DIALECT: GroupDialect = {
   tagValue: (key) => `tags ->> '${key}'`,
 };
 
-async function migrate(
-  client: PoolClient,
-  schema: string,
-  table: (name: string) => string,
-): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    // Serialises concurrent starts of several gateways on the same database.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table('migrations')]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${table('migrations')} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
-    );
-    const applied = await client.query<{ version: number }>(
-      `SELECT version FROM ${table('migrations')}`,
-    );
-    const done = new Set(applied.rows.map((row) => row.version));
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
-      await client.query(migration.up(table));
-      await client.query(
-        `INSERT INTO ${table('migrations')} (version, applied_at) VALUES ($1, $2)`,
-        [migration.version, Date.now()],
-      );
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
-}
+// pg reads a per-query `query_timeout`; its types do not list it.
+type TimedQuery = QueryConfig & { query_timeout: number };
 
 /**
  * Opens a PostgreSQL ledger: runs pending migrations (tracked in a migrations table), then
  * appends with batched multi-row inserts. `pg` is loaded only here.
+ *
+ * PostgreSQL being away never ends the process nor loses a record: while it is unreachable (at
+ * start, or cut mid-traffic, idle and busy connections alike) `append` queues records in memory
+ * and resolves, a background loop retries with backoff (100 ms doubling to 2 s) and stores them
+ * once it answers, and `query` fails fast with `ledger_unavailable`. Opening waits for one
+ * attempt: a server that cannot be reached (refused, reset, timed out, starting up) opens the
+ * ledger `connecting`, to connect and migrate as soon as it can; a server that answers and
+ * refuses (password, database, privileges) fails the open at once, since waiting cannot fix it.
+ * Queued records live in memory: a crash during an outage loses them, unless a journal
+ * (`withLedgerJournal`) fronts the store.
  */
-export async function openPostgresLedger(options: PostgresLedgerOptions): Promise<LedgerStore> {
+export async function openPostgresLedger(
+  options: PostgresLedgerOptions,
+): Promise<PostgresLedgerStore> {
   const schema = options.schema ?? 'public';
   const prefix = options.tablePrefix ?? 'loom_cost_';
   if (!IDENTIFIER.test(schema) || !IDENTIFIER.test(`${prefix}x`)) {
     throw new RangeError(`Invalid schema '${schema}' or table prefix '${prefix}'`);
   }
   const table = (name: string) => `"${schema}"."${prefix}${name}"`;
-  let pool = options.pool;
-  if (!pool) {
-    const pg = await loadOptional('pg', 'PostgreSQL', () => import('pg'));
-    pool = new pg.default.Pool({ connectionString: options.connectionString });
-  }
   const ownsPool = options.pool === undefined;
-  const client = await pool.connect();
-  try {
-    await migrate(client, schema, table);
-  } finally {
-    client.release();
-  }
-  const batchSize = options.batchSize ?? 500;
-  const activePool = pool;
+  const pool = options.pool ?? (await createPool(options));
+  const writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
+  let migrated = false;
 
-  const insertBatch = async (records: readonly CostRecord[]) => {
+  const insert = async (records: readonly CostRecord[]) => {
     const values: Array<string | number | null> = [];
     const tuples = records.map((record) => {
       const start = values.length;
       values.push(...recordToRow(record));
       return `(${COLUMNS.map((_, index) => `$${start + index + 1}`).join(', ')})`;
     });
-    await activePool.query(
-      `INSERT INTO ${table('records')} (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
+    const statement: TimedQuery = {
+      text: `INSERT INTO ${table('records')} (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
       values,
-    );
+      query_timeout: writeTimeoutMs,
+    };
+    await pool.query(statement);
   };
-
-  return {
-    async append(records) {
-      for (let start = 0; start < records.length; start += batchSize) {
-        await insertBatch(records.slice(start, start + batchSize));
+  const queue = new OutageQueue({
+    name: 'PostgreSQL ledger',
+    batchSize: options.batchSize ?? 500,
+    maxQueuedRows: options.maxQueuedRows ?? 100_000,
+    onError: options.onError,
+    classify: postgresFailure,
+    insert,
+    async check() {
+      if (!migrated) {
+        await migrate(pool, schema, table);
+        migrated = true;
+        return;
       }
+      // The table the rows go to, not just the server: a dropped table keeps the ledger down
+      // instead of flapping between a good probe and a failing insert.
+      const probe: TimedQuery = {
+        text: `SELECT 1 FROM ${table('records')} LIMIT 0`,
+        query_timeout: writeTimeoutMs,
+      };
+      await pool.query(probe);
     },
+  });
+  // pg-pool re-emits an idle client's lost connection on the pool; with no listener that is an
+  // uncaught 'error' that ends the process (every database restart took the gateway down).
+  const onIdleError = () => queue.suspect();
+  pool.on('error', onIdleError);
+
+  try {
+    await migrate(pool, schema, table);
+    migrated = true;
+    queue.opened();
+  } catch (error) {
+    if (postgresFailure(error) === 'unreachable') queue.opened(error);
+    else {
+      pool.off('error', onIdleError);
+      if (ownsPool) await pool.end().catch(() => {});
+      throw new LoomError({
+        code: 'ledger_refused',
+        message:
+          `The PostgreSQL ledger cannot open: the server refused (${messageOf(error)}). ` +
+          'Check the connection string, the database and the privileges to create the schema.',
+        cause: error,
+      });
+    }
+  }
+
+  let closed = false;
+  return {
+    append: (records) => queue.append(records),
     async query(query: LedgerQuery = {}) {
       const group = groupExpression(query.groupBy, DIALECT);
-      const result = await activePool.query(
-        `SELECT ${group.select} AS group_key, ${AGGREGATES} FROM ${table('records')} ${group.from}
+      await queue.beforeRead();
+      let result: { rows: Record<string, unknown>[] };
+      try {
+        result = await pool.query(
+          `SELECT ${group.select} AS group_key, ${AGGREGATES} FROM ${table('records')} ${group.from}
          WHERE time >= $1 AND time < $2 GROUP BY group_key`,
-        [query.from ?? Number.MIN_SAFE_INTEGER, query.to ?? Number.MAX_SAFE_INTEGER],
-      );
+          [query.from ?? Number.MIN_SAFE_INTEGER, query.to ?? Number.MAX_SAFE_INTEGER],
+        );
+      } catch (error) {
+        throw queue.readFailed(error);
+      }
       return result.rows
         .map(rowToGroup)
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
+    state: () => queue.state(),
+    health: () => queue.health(),
+    onStateChange: (listener) => queue.onStateChange(listener),
     async close() {
-      if (ownsPool) await activePool.end();
+      if (closed) return;
+      closed = true;
+      await queue.close();
+      // Ending our own pool may still report lost connections; a caller's pool is left as found.
+      if (ownsPool) await pool.end();
+      else pool.off('error', onIdleError);
     },
   };
+}
+
+async function createPool(options: PostgresLedgerOptions): Promise<Pool> {
+  const pg = await loadOptional('pg', 'PostgreSQL', () => import('pg'));
+  return new pg.default.Pool({
+    connectionString: options.connectionString,
+    // pg waits forever by default: a host that drops packets would hold the open and every
+    // retry. Keep-alive finds a connection whose peer vanished without closing it.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    keepAlive: true,
+  });
 }

@@ -1,3 +1,5 @@
+import type { Pool } from 'pg';
+
 /** Versioned schema changes of the PostgreSQL ledger, applied in order, each exactly once. */
 export interface Migration {
   /** Increasing version number. */
@@ -32,3 +34,51 @@ CREATE INDEX ON ${table('records')} (user_id, time) WHERE user_id IS NOT NULL;
 CREATE INDEX ON ${table('records')} USING GIN (tags);`,
   },
 ];
+
+/**
+ * Applies pending migrations in one transaction, under an advisory lock that serialises
+ * concurrent starts of several gateways on the same database.
+ */
+export async function migrate(
+  pool: Pool,
+  schema: string,
+  table: (name: string) => string,
+): Promise<void> {
+  const client = await pool.connect();
+  // A checked-out client has no pool listener: a connection lost mid-migration would emit an
+  // unhandled 'error' and end the process. The query in flight fails with it anyway.
+  const ignore = () => {};
+  client.on('error', ignore);
+  let failed = false;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table('migrations')]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${table('migrations')} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+    );
+    const applied = await client.query<{ version: number }>(
+      `SELECT version FROM ${table('migrations')}`,
+    );
+    const done = new Set(applied.rows.map((row) => row.version));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await client.query(migration.up(table));
+      await client.query(
+        `INSERT INTO ${table('migrations')} (version, applied_at) VALUES ($1, $2)`,
+        [migration.version, Date.now()],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    failed = true;
+    // On a dead connection ROLLBACK fails too; the error worth reporting is the first one.
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    // A client that failed is destroyed rather than handed, half-broken, to the next caller;
+    // it keeps the listener because ending it may still report the lost connection.
+    if (!failed) client.off('error', ignore);
+    client.release(failed);
+  }
+}

@@ -7,7 +7,8 @@ import { KEEP_ALIVE_PATTERN } from './parse-duration.js';
 const milliseconds = z.number().int('must be whole milliseconds').positive('must be above 0');
 const capabilities = modelCapabilitiesSchema;
 
-const settingsSchema = z.strictObject({
+/** The zod schema of `OllamaSettings`, with its defaults. */
+export const ollamaSettingsSchema = z.strictObject({
   id: z.string().trim().min(1, 'must be a non-empty string').default('ollama'),
   baseURL: z.string().optional(),
   headers: z.record(z.string(), z.string()).default({}),
@@ -85,7 +86,7 @@ export function resolveOllamaSettings(
   settings: OllamaSettings = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedSettingsWithAuth {
-  const result = settingsSchema.safeParse(settings);
+  const result = ollamaSettingsSchema.safeParse(settings);
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue?.path.map(String).join('.') || '(settings)';

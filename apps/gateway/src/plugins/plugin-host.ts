@@ -1,0 +1,36 @@
+import { dirname, resolve } from 'node:path';
+import { type PluginHost, type PluginLogger, VERSION } from '@loom/core';
+import type { LoomConfig } from '../config/config-schema.js';
+
+/** The three levels `startLoom`'s log has; `debug` is dropped. */
+export interface HostLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+const stderrLog: HostLog = {
+  info: (message) => process.stderr.write(`loom: ${message}\n`),
+  warn: (message) => process.stderr.write(`loom: warning: ${message}\n`),
+  error: (message) => process.stderr.write(`loom: error: ${message}\n`),
+};
+
+/**
+ * What the gateway lends plugin modules: its log, the config file's folder, and the data folder
+ * (`storage.dataDir`, relative to the config file; default `.loom` beside it).
+ */
+export function gatewayPluginHost(config: LoomConfig, file: string, log = stderrLog): PluginHost {
+  const configDir = dirname(resolve(file));
+  const logger: PluginLogger = {
+    debug: () => {},
+    info: (message) => log.info(message),
+    warn: (message) => log.warn(message),
+    error: (message) => log.error(message),
+  };
+  return {
+    logger,
+    configDir,
+    dataDir: resolve(configDir, config.storage?.dataDir ?? '.loom'),
+    coreVersion: VERSION,
+  };
+}
