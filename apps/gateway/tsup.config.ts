@@ -4,9 +4,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/cli.ts', 'src/index.ts'],
   format: ['esm'],
-  // Types for the programmatic API only; the CLI is a bin, not an import. @loom/redis is an
-  // optional peer, so the rate-limiter types it defines are inlined rather than imported.
-  dts: { entry: 'src/index.ts', resolve: ['@loom/redis'] },
+  // Types for the programmatic API only; the CLI is a bin, not an import.
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
   target: 'node20',

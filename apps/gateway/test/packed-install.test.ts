@@ -11,6 +11,9 @@ import { npmInstall, packWorkspace } from './packed/pack-workspace.js';
 
 const run = promisify(execFile);
 
+/** What the user asks npm for; the rest must come in as their dependencies. */
+const WANTED = ['@loom/gateway', '@loom/provider-ollama', 'loom-provider-echo'];
+
 /** Starts the installed `loom` bin and resolves with its URL once it says it is listening. */
 function serve(
   folder: string,
@@ -75,13 +78,7 @@ describe('the packed gateway installed outside the workspace', () => {
     const tarballs = await packWorkspace(scratch);
     folder = join(scratch, 'app');
     await mkdir(folder);
-    await writeFile(join(folder, 'package.json'), '{ "name": "my-gateway", "private": true }\n');
-    // Only the gateway, the Ollama provider and the echo plugin are asked for; the other
-    // tarballs stand in for the registry, where @loom's packages are not published yet.
-    await npmInstall(
-      folder,
-      tarballs.filter((file) => !/provider-openai|provider-vllm/.test(file)),
-    );
+    await npmInstall(folder, tarballs, WANTED);
     const sink = join(folder, 'node_modules', FILE_SINK_MANIFEST.name);
     await mkdir(sink, { recursive: true });
     await writeFile(join(sink, 'package.json'), JSON.stringify(FILE_SINK_MANIFEST));
@@ -92,17 +89,33 @@ describe('the packed gateway installed outside the workspace', () => {
   }, 600_000);
 
   afterAll(async () => {
-    gateway?.child.kill('SIGTERM');
+    if (gateway && gateway.child.exitCode === null) {
+      const exited = new Promise((resolve) => gateway.child.once('exit', resolve));
+      gateway.child.kill('SIGTERM');
+      await exited;
+    }
     await ollama?.close();
     if (folder) await rm(join(folder, '..'), { recursive: true, force: true });
   });
 
-  it('resolves nothing from the repository', async () => {
+  it('installs only what was asked for, and resolves nothing from the repository', async () => {
+    const manifest = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([...WANTED].sort());
     const installed = JSON.parse(
       await readFile(join(folder, 'node_modules/@loom/gateway/package.json'), 'utf8'),
     );
     expect(installed.exports['.']).not.toHaveProperty('@loom/source');
     expect(JSON.stringify(installed.dependencies)).not.toContain('workspace:');
+    const api = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import * as loom from '@loom/gateway'; console.log(['startLoom', 'createGateway', 'loadConfig', 'validateConfig', 'dashboardRoutes'].map((name) => typeof loom[name]).join(' '))",
+      ],
+      { cwd: folder },
+    );
+    expect(api.stdout.trim()).toBe('function function function function function');
     const { stdout } = await run(join(folder, 'node_modules/.bin/loom'), ['plugins', '--json'], {
       cwd: folder,
     });
@@ -175,6 +188,20 @@ describe('the packed gateway installed outside the workspace', () => {
     expect(checked.code).toBe(1);
     expect(checked.stderr.trim()).toBe(
       'loom.yaml: providers.0.type: type "ollama" comes from @loom/provider-ollama, which is not installed; run: npm install @loom/provider-ollama',
+    );
+  });
+
+  it('says which providers to install in loom init and loom demo', async () => {
+    const loom = join(folder, 'node_modules/.bin/loom');
+    const init = await run(loom, ['init', '--yes', '--config', 'first/loom.yaml'], { cwd: folder });
+    expect(init.stdout).toContain('npm install @loom/provider-ollama');
+    const demo = await run(loom, ['demo', '--duration', '1'], { cwd: folder }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(demo.code).toBe(2);
+    expect(demo.stderr.trim()).toBe(
+      "loom: the demo routes through Loom's providers; install them: npm install @loom/provider-openai @loom/provider-vllm @loom/provider-ollama",
     );
   });
 

@@ -68,21 +68,21 @@ export default {
 };
 `;
 
-/** A third-party alert sink that keeps what it receives on `globalThis.acmeAlerts`. */
+/**
+ * A third-party alert sink whose `integration` setting is a secret only its module knows of; it
+ * logs the setting through the host, as a careless plugin might.
+ */
 export const ACME_SINK = `
 import { z } from 'zod';
 export const loomPlugin = {
   specificationVersion: 'v1',
   kind: 'alert-sink',
   type: 'pager',
-  settings: z.strictObject({ routingKey: z.string().min(1) }),
-  secrets: ['routingKey'],
-  create: (settings) => ({
-    specificationVersion: 'v1',
-    name: 'pager',
-    async doSend(alert) {
-      (globalThis.acmeAlerts ??= []).push({ alert, routingKey: settings.routingKey });
-    },
-  }),
+  settings: z.strictObject({ integration: z.string().min(1) }),
+  secrets: ['integration'],
+  create(settings, host) {
+    host.logger.info('pager integration ' + settings.integration + ' ready');
+    return { specificationVersion: 'v1', name: 'pager', async doSend() {} };
+  },
 };
 `;

@@ -80,7 +80,7 @@ describe('loom plugins, schema and check', () => {
       ].join('\n'),
     );
     await expect(checkCommand(file)).rejects.toThrow(
-      'loom.yaml: alerts.sinks.0.routingKey: required: expected string',
+      'loom.yaml: alerts.sinks.0.integration: required: expected string',
     );
     await writeFile(
       file,

@@ -88,7 +88,7 @@ describe('plugins named in the config', () => {
     const folder = await pluginFolder();
     const raw = { providers: [{ ...local, type: 'olama' }] };
     expect(await errorLines(resolveIn(folder.directory, raw))).toEqual([
-      'loom.json: providers.0.type: "olama" is neither a built-in provider type (openai|ollama|vllm) nor an installed plugin package (did you mean "ollama"?); if it is a plugin package, install it: npm install olama',
+      'loom.json: providers.0.type: "olama" is neither a built-in provider type (openai|ollama|vllm) nor an installed plugin package (did you mean "ollama"?)',
     ]);
   });
 
@@ -119,7 +119,7 @@ describe('plugins named in the config', () => {
     };
     expect(await errorLines(resolveIn(folder.directory, raw))).toEqual([
       'loom.json: providers.0.type: package plain-package exports no Loom plugin module (a default export, `loomPlugin` or `loomPlugins` with specificationVersion, kind, type, settings and create)',
-      'loom.json: providers.1.type: package loom-sink-pager is a alert-sink "pager" plugin; providers entries need a provider',
+      'loom.json: providers.1.type: package loom-sink-pager provides alert-sink "pager", not a provider, which providers entries need',
       'loom.json: providers.2.type: package loom-provider-future cannot be used: its plugin module speaks spec v2; this @loom/core loads v1',
     ]);
   });
@@ -137,12 +137,122 @@ describe('plugins named in the config', () => {
     await folder.addPackage('loom-sink-pager', ACME_SINK);
     const raw = {
       providers: [local],
-      alerts: { sinks: [{ type: 'log' }, { type: 'loom-sink-pager', routingKey: 'R0UT1NG-KEY' }] },
+      alerts: { sinks: [{ type: 'log' }, { type: 'loom-sink-pager', integration: 'P4GER-1NT' }] },
     };
     const plugins = await resolveIn(folder.directory, raw);
     expect(plugins.alertSinks.map((plugin) => plugin.loaded.module.type)).toEqual(['log', 'pager']);
-    expect(plugins.secrets).toEqual(['R0UT1NG-KEY']);
-    expect(configSecrets(raw as never)).toContain('R0UT1NG-KEY');
+    // Only the module's declaration makes `integration` a secret; its name would not.
+    expect(plugins.secrets).toEqual(['P4GER-1NT']);
+    expect(configSecrets(raw as never)).not.toContain('P4GER-1NT');
+    const lines: string[] = [];
+    const log = { info: (line: string) => lines.push(line), warn: () => {}, error: () => {} };
+    const file = join(folder.directory, 'loom.json');
+    const kernel = await buildKernel(await loadConfig(file, {}), file, {}, { plugins, log });
+    await kernel.stop();
+    expect(lines).toEqual(['pager integration [redacted] ready']);
+  });
+
+  it('picks one of several modules of a kind with package#type', async () => {
+    const folder = await pluginFolder();
+    const two = ACME_PROVIDER.replace('export default {', 'const one = {').concat(
+      "export const loomPlugins = [one, { ...one, type: 'acme-eu' }];\n",
+    );
+    await folder.addPackage('@acme/loom-tools', two);
+    const entry = { id: 'acme', endpoint: 'https://acme.test/v1' };
+    expect(
+      await errorLines(
+        resolveIn(folder.directory, { providers: [{ ...entry, type: '@acme/loom-tools' }] }),
+      ),
+    ).toEqual([
+      'loom.json: providers.0.type: package @acme/loom-tools has several provider modules ("acme", "acme-eu"); pick one with "@acme/loom-tools#<type>"',
+    ]);
+    const picked = await resolveIn(folder.directory, {
+      providers: [{ ...entry, type: '@acme/loom-tools#acme-eu' }],
+    });
+    expect(picked.providers[0]?.loaded.module.type).toBe('acme-eu');
+  });
+
+  it("refuses a provider that ignores its id, two sinks of one name and the gateway's own plugins", async () => {
+    const folder = await pluginFolder();
+    const loose = ACME_PROVIDER.replace('z.strictObject({ id: z.string(),', 'z.object({').replace(
+      'id: settings.id,',
+      "id: 'loose',",
+    );
+    await folder.addPackage('loom-provider-loose', loose);
+    const file = join(folder.directory, 'loom.json');
+    const build = async (raw: unknown) => {
+      await writeFile(file, JSON.stringify(raw));
+      return buildKernel(await loadConfig(file, {}), file);
+    };
+    expect(
+      await errorLines(
+        build({
+          providers: [{ id: 'prod', type: 'loom-provider-loose', endpoint: 'https://x.test' }],
+        }),
+      ),
+    ).toEqual([
+      'loom.json: providers.0.id: the plugin made a provider with id "loose", not "prod": its module must pass the `id` setting on',
+    ]);
+    expect(
+      await errorLines(
+        build({
+          providers: [local],
+          alerts: {
+            sinks: [
+              { type: 'webhook', url: 'https://a.test' },
+              { type: 'webhook', url: 'https://b.test' },
+            ],
+          },
+        }),
+      ),
+    ).toEqual([
+      'loom.json: alerts.sinks.1: another entry (alerts.sinks.0) already makes a alert-sink named "webhook"; give one of them its own `name`',
+    ]);
+    expect(
+      await errorLines(build({ providers: [local], plugins: [{ type: '@loom/cost' }] })),
+    ).toEqual([
+      'loom.json: plugins.0.type: kernel-plugin "cost" of @loom/cost is not for plugins: the gateway runs it from `budgets`, `pricing` and `storage`',
+    ]);
+  });
+
+  it('refuses a package built for another @loom/core, and loads one that only offers require', async () => {
+    const folder = await pluginFolder();
+    await folder.addPackage('loom-provider-next', ACME_PROVIDER, {
+      peerDependencies: { '@loom/core': '^9.0.0' },
+    });
+    await folder.addPackage('loom-provider-cjs', '', {
+      type: 'commonjs',
+      exports: { require: './index.cjs' },
+    });
+    await writeFile(
+      join(folder.directory, 'node_modules/loom-provider-cjs/index.cjs'),
+      "const { z } = require('zod');\nmodule.exports = { loomPlugin: { specificationVersion: 'v1', kind: 'provider', type: 'cjs', settings: z.object({ id: z.string() }), create: () => ({}) } };\n",
+    );
+    const raw = {
+      providers: [
+        { id: 'next', type: 'loom-provider-next', endpoint: 'https://x.test' },
+        { id: 'cjs', type: 'loom-provider-cjs' },
+      ],
+      monitor: { enabled: false },
+    };
+    const failure = await errorLines(resolveIn(folder.directory, raw));
+    expect(failure).toEqual([
+      'loom.json: providers.0.type: package loom-provider-next cannot be used: it needs @loom/core ^9.0.0; this gateway runs 0.1.0',
+    ]);
+    const plugins = await resolveIn(folder.directory, { ...raw, providers: [raw.providers[1]] });
+    expect(plugins.providers[0]?.loaded.module.type).toBe('cjs');
+  });
+
+  it('refuses a link-local address in any URL setting, not only baseURL', async () => {
+    const folder = await pluginFolder();
+    const raw = {
+      providers: [
+        { id: 'acme', type: '@acme/loom-provider', endpoint: 'http://169.254.169.254/v1' },
+      ],
+    };
+    expect(await errorLines(resolveIn(folder.directory, raw))).toEqual([
+      'loom.json: providers.0.endpoint: points at a link-local address (cloud metadata lives there); set allowLinkLocal: true on this provider if that is really meant',
+    ]);
   });
 });
 

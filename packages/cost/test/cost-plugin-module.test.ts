@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKernel, type LoomPluginV1, type PluginHost } from '@loom/core';
-import { type CostPlugin, loomPlugin, openSqliteLedger } from '@loom/cost';
+import { loomPlugin, openSqliteLedger } from '@loom/cost';
 import { createMockProvider } from '@loom/testkit';
 import { describe, expect, it } from 'vitest';
 
@@ -17,15 +17,16 @@ describe('the cost plugin module', () => {
     expect(parsed.error?.issues[0]?.path).toEqual(['budgets', 0, 'limitUsd']);
   });
 
-  it('prices requests into a SQLite ledger relative to the config folder', async () => {
+  it('opens its SQLite ledger, relative to the config folder, only when the kernel starts', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'loom-cost-module-'));
     try {
       const settings = loomPlugin.settings.parse({
         ledger: './costs.db',
         budgets: [{ name: 'total', limitUsd: 10, action: 'block' }],
       });
-      const plugin = (await loomPlugin.create(settings, host(folder))) as LoomPluginV1 &
-        Pick<CostPlugin, 'report'>;
+      const plugin = (await loomPlugin.create(settings, host(folder))) as LoomPluginV1;
+      // Made but not started (what `loom check` does): no file yet.
+      await expect(stat(join(folder, 'costs.db'))).rejects.toThrow();
       const kernel = createKernel({ providers: [createMockProvider({ id: 'openai' })] }).use(
         plugin,
       );

@@ -25,6 +25,8 @@ const webhookSink = definePluginModule({
   kind: 'alert-sink',
   type: 'webhook',
   description: 'POSTs alerts as JSON or as a Slack message',
+  // A Slack or Teams webhook URL is itself the credential.
+  secrets: ['url'],
   settings: z.strictObject({
     name,
     url: z.url({ protocol: /^https?$/ }),

@@ -3,8 +3,9 @@ import { buildKernel } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
 
 /**
- * Validates a config without starting anything: schema, `${ENV}` references, and each
- * plugin's settings (providers, sinks, collectors, kernel plugins) by the plugin's own schema. Returns the summary to print; throws `ConfigFileError` with every issue.
+ * Validates a config without starting anything: schema, `${ENV}` references, and each plugin's
+ * settings (providers, sinks, collectors, kernel plugins) by the plugin's own schema. Returns the
+ * summary to print; throws `ConfigFileError` with every issue.
  */
 export async function checkCommand(file: string): Promise<string> {
   const config = await loadConfig(file);

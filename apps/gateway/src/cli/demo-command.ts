@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { OutageTimeline } from '../demo/outage-script.js';
 import type { RunningDemo } from '../demo/start-demo.js';
+import { GATEWAY_FOLDER, missingPackages } from '../plugins/resolve-package.js';
 
 /** Flags of `loom demo`. */
 export interface DemoFlags {
@@ -62,12 +63,21 @@ function banner(demo: RunningDemo, flags: DemoFlags, outage: OutageTimeline): st
   ].join('\n');
 }
 
+const DEMO_PROVIDERS = ['@loom/provider-openai', '@loom/provider-vllm', '@loom/provider-ollama'];
+
 /**
  * `loom demo`: runs the demo until Ctrl-C (or `--duration`), printing the dashboard URL and what
  * happens. Stopping drains requests, flushes the ledger and stops the upstreams before exiting.
  */
 export async function demoCommand(flags: DemoFlags): Promise<void> {
   validate(flags);
+  // The demo's simulated upstreams are reached through the real providers, optional peers of the
+  // gateway: say which to install before anything starts.
+  const missing = missingPackages(DEMO_PROVIDERS, [GATEWAY_FOLDER, process.cwd()]);
+  if (missing.length > 0)
+    throw new Error(
+      `the demo routes through Loom's providers; install them: npm install ${missing.join(' ')}`,
+    );
   const host = '127.0.0.1';
   const port = flags.port ?? ((await portIsFree(4000, host)) ? 4000 : 0);
   // The demo pulls in the simulated upstreams: load them only when the demo runs.

@@ -2,9 +2,17 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
+import { builtinPackage } from '../plugins/builtin-plugins.js';
+import { pluginFolders } from '../plugins/resolve-config-plugins.js';
+import { missingPackages } from '../plugins/resolve-package.js';
 import { initConfigText } from './init-config-text.js';
 import { LOCAL_RUNTIMES } from './local-runtimes.js';
-import { type Discovery, type DiscoveryOptions, discoverRuntimes } from './probe-runtimes.js';
+import {
+  type Discovery,
+  type DiscoveryOptions,
+  discoverRuntimes,
+  unrecognisedNote,
+} from './probe-runtimes.js';
 
 /** Flags of `loom init`. */
 export interface InitFlags {
@@ -56,6 +64,8 @@ function report(discovery: Discovery, origins: DiscoveryOptions['origins']): str
   const lines = LOCAL_RUNTIMES.map((runtime) => {
     const found = discovery.runtimes.find((entry) => entry.runtime.id === runtime.id);
     if (!found) {
+      const stranger = discovery.unrecognised.find((entry) => entry.runtime.id === runtime.id);
+      if (stranger) return `  ${unrecognisedNote(stranger)}`;
       const origin = origins?.[runtime.id] ?? runtime.defaultOrigin;
       return `  not found  ${runtime.name} (${origin})`;
     }
@@ -109,6 +119,14 @@ async function confirmed(
   }
 }
 
+/** Provider packages the written config names that are not installed where `loom serve` looks. */
+function missingProviders(config: { providers?: { type?: string }[] }, file: string): string[] {
+  const packages = (config.providers ?? []).flatMap(
+    (entry) => builtinPackage('provider', entry.type ?? '') ?? [],
+  );
+  return missingPackages([...new Set(packages)], pluginFolders(file));
+}
+
 /**
  * `loom init`: looks for local model servers and `OPENAI_API_KEY`, says what it found and writes
  * a commented config for them. Never overwrites without `--force`. At a terminal it asks before
@@ -146,9 +164,13 @@ export async function initCommand(
     throw error;
   }
   const configFlag = file === DEFAULT_FILE ? '' : ` --config ${file}`;
+  const missing = missingProviders(parseYaml(text), file);
   say([
     '',
     `Wrote ${file}. Next:`,
+    ...(missing.length > 0
+      ? [`  npm install ${missing.join(' ')}    # the providers it names`]
+      : []),
     `  loom check${configFlag}`,
     `  loom serve${configFlag}    # http://127.0.0.1:4000/v1, dashboard at http://127.0.0.1:4000/`,
   ]);

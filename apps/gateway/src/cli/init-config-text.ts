@@ -6,7 +6,7 @@ import {
   OPENAI_CHAT_MODEL,
   OPENAI_EMBEDDING_MODEL,
 } from './local-runtimes.js';
-import type { Discovery, FoundRuntime } from './probe-runtimes.js';
+import { type Discovery, type FoundRuntime, unrecognisedNote } from './probe-runtimes.js';
 
 const OPENAI_ENTRY = {
   id: 'openai',
@@ -115,12 +115,13 @@ function header(discovery: Discovery, nothingFound: boolean): string[] {
     '# provider; `loom schema --out loom.schema.json` gives editors every setting.',
     '#',
   ];
+  const notes = discovery.unrecognised.map((answer) => `#   ${unrecognisedNote(answer)}`);
   if (!nothingFound) {
     const found = discovery.runtimes.map(
       (entry) => `#   ${entry.runtime.name} at ${entry.origin}: ${modelSummary(entry.models)}`,
     );
     if (discovery.openAIKey) found.push('#   OPENAI_API_KEY in the environment');
-    return [...intro, '# Found when this was written:', ...found];
+    return [...intro, '# Found when this was written:', ...found, ...notes];
   }
   const hints = LOCAL_RUNTIMES.map(
     (runtime) => `#   ${`${runtime.name}:`.padEnd(20)}${runtime.startHint}`,
@@ -133,6 +134,7 @@ function header(discovery: Discovery, nothingFound: boolean): string[] {
     '# `loom init --force` again, or uncomment the entry for yours below:',
     ...hints,
     `#   ${'OpenAI:'.padEnd(20)}export OPENAI_API_KEY=...`,
+    ...(notes.length > 0 ? ['#', ...notes] : []),
   ];
 }
 

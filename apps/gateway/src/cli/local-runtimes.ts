@@ -15,8 +15,8 @@ export interface LocalRuntime {
   apiPath: '' | '/v1';
   /**
    * How the runtime says it is there: Ollama's model list, an OpenAI-style `/v1/models`, or
-   * (vLLM, llama.cpp) either that list or `GET /health` answering 2xx, since both servers can
-   * be up before they list a model.
+   * (vLLM, llama.cpp) evidence of that runtime: a model list whose entries it owns, or for
+   * llama.cpp its `/health` answer; anything else answering there is reported, not added.
    */
   signs: 'ollama-tags' | 'openai-models' | 'openai-models-or-health';
   /** The line that starts it, for when it was not found. */

@@ -1,7 +1,20 @@
-import { createKernel, type Kernel, type KernelOptions, type ProviderV1 } from '@loom/core';
-import { type ConfigProducts, createConfigPlugins } from '../plugins/create-config-plugins.js';
+import { basename } from 'node:path';
+import {
+  createKernel,
+  type Kernel,
+  type KernelOptions,
+  LoomError,
+  type ProviderV1,
+} from '@loom/core';
+import {
+  type ConfigProducts,
+  createConfigPlugins,
+  releaseProducts,
+} from '../plugins/create-config-plugins.js';
 import { gatewayPluginHost, type HostLog } from '../plugins/plugin-host.js';
 import { type ConfigPlugins, resolveConfigPlugins } from '../plugins/resolve-config-plugins.js';
+import { configSecrets } from '../server/server-options.js';
+import { ConfigFileError } from './config-error.js';
 import type { LoomConfig } from './config-schema.js';
 
 /** Drops undefined entries so kernel options only carry what the config set. */
@@ -35,7 +48,9 @@ export async function buildConfigPlugins(
   options: BuildOptions = {},
 ): Promise<ConfigProducts> {
   const plugins = options.plugins ?? (await resolveConfigPlugins(config, file));
-  return createConfigPlugins(plugins, gatewayPluginHost(config, file, options.log), file);
+  const secrets = configSecrets(config, plugins.secrets);
+  const host = gatewayPluginHost(config, file, options.log, secrets);
+  return createConfigPlugins(plugins, host, file);
 }
 
 /** Creates every provider a config lists, without starting anything. Errors as above. */
@@ -61,6 +76,24 @@ export async function buildKernel(
 ): Promise<Kernel> {
   const made = await buildConfigPlugins(config, file, options);
   const { plugins = [], alertSinks = [], collectors = [], ...rest } = extra;
+  try {
+    return assemble(config, made, { plugins, alertSinks, collectors, ...rest });
+  } catch (error) {
+    // Registration refused something (a kernel plugin's core range, a name taken twice): nothing
+    // will start, so what the plugins made is closed, and the file is named.
+    await releaseProducts(Object.values(made).flat());
+    if (!LoomError.isInstance(error)) throw error;
+    throw new ConfigFileError(basename(file), [{ path: '', message: error.message }]);
+  }
+}
+
+function assemble(
+  config: LoomConfig,
+  made: ConfigProducts,
+  extra: Partial<KernelOptions> &
+    Required<Pick<KernelOptions, 'plugins' | 'alertSinks' | 'collectors'>>,
+): Kernel {
+  const { plugins, alertSinks, collectors, ...rest } = extra;
   return createKernel(
     compact({
       providers: made.providers,

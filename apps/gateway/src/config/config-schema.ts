@@ -155,11 +155,13 @@ export const loomConfigSchema = z
         });
       }
       ids.add(provider.id);
-      const { baseURL } = provider;
-      if (typeof baseURL === 'string' && isLinkLocalURL(baseURL) && !provider.allowLinkLocal) {
+      // Any URL the plugin is given (`baseURL`, a third party's `endpoint`) is checked.
+      for (const [key, value] of Object.entries(provider)) {
+        if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) continue;
+        if (!isLinkLocalURL(value) || provider.allowLinkLocal) continue;
         context.addIssue({
           code: 'custom',
-          path: ['providers', index, 'baseURL'],
+          path: ['providers', index, key],
           message:
             'points at a link-local address (cloud metadata lives there); set allowLinkLocal: true on this provider if that is really meant',
         });

@@ -88,6 +88,16 @@ function spellings(secrets: readonly string[]): string[] {
   return [...all];
 }
 
+/** Each logger's spellings of secrets, read at every line, so a reload can add to them. */
+const secretsOf = new WeakMap<Logger, string[]>();
+
+/** Adds credentials to blank out (a reload's new keys) in the lines a logger writes from now on. */
+export function addLoggerSecrets(logger: Logger, secrets: readonly string[]): void {
+  const known = secretsOf.get(logger);
+  if (!known) return;
+  for (const spelling of spellings(secrets)) if (!known.includes(spelling)) known.push(spelling);
+}
+
 /**
  * The gateway's pino logger. Two layers keep credentials out of every line: `redact` censors
  * fields named like credentials, and a hook runs the whole serialized line (messages, errors,
@@ -121,6 +131,7 @@ export function createLogger(
       credentialFields: CREDENTIAL_FIELDS,
     });
   }
+  secretsOf.set(logger, secrets);
   // A quiet gateway would otherwise hold its last lines in the buffer; a second is soon enough.
   if (!options.stream) setInterval(() => logger.flush(), 1000).unref();
   return logger;

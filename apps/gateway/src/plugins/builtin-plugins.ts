@@ -23,3 +23,18 @@ export const SECTION_OF: Readonly<Record<PluginKind, string>> = {
   'metric-collector': 'monitor.collectors',
   'kernel-plugin': 'plugins',
 };
+
+/**
+ * Kernel plugins the gateway runs itself, from its own config sections: a second copy named in
+ * `plugins` would clash with them.
+ */
+export const GATEWAY_OWN: Readonly<Record<string, string>> = {
+  '@loom/cost#cost': 'the gateway runs it from `budgets`, `pricing` and `storage`',
+  '@loom/monitor#monitor': 'the gateway runs it from `monitor` and `alerts`',
+};
+
+/** The package a built-in type comes from, if `type` is one for `kind`. */
+export function builtinPackage(kind: PluginKind, type: string): string | undefined {
+  const types = BUILTIN_PLUGINS[kind];
+  return Object.hasOwn(types, type) ? types[type] : undefined;
+}

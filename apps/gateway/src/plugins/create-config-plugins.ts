@@ -23,9 +23,14 @@ export interface ConfigProducts {
 /** Turns what a plugin's `create` threw into an error at the entry's path. */
 function entryError(plugin: ResolvedPlugin, file: string, error: unknown): ConfigFileError {
   if (ConfigError.isInstance(error)) {
-    const message = error.message.replace(/^Invalid configuration at [^:]+(: [^:]+)?: /, '');
-    const path = error.path.replace(/ \(or [A-Z_]+\)$/, '');
-    return new ConfigFileError(file, [{ path: `${plugin.path}.${path}`, message }]);
+    // `detail` is missing on a ConfigError from an older core a plugin may bundle.
+    const detail = (error as { detail?: string }).detail;
+    const message =
+      detail ?? error.message.replace(/^Invalid configuration at [^:]+(: [^:]+)?: /, '');
+    const path = error.path.replace(/ \(or [A-Z_]+\)$/, '').replace(/^\(settings\)$/, '');
+    return new ConfigFileError(file, [
+      { path: path ? `${plugin.path}.${path}` : plugin.path, message },
+    ]);
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ConfigFileError(file, [{ path: plugin.path, message }]);
@@ -48,6 +53,7 @@ async function make<Kind extends PluginKind>(
   plugin: ResolvedPlugin<Kind>,
   host: PluginHost,
   file: string,
+  made: unknown[],
 ): Promise<PluginProducts[Kind]> {
   let product: PluginProducts[Kind];
   try {
@@ -55,20 +61,19 @@ async function make<Kind extends PluginKind>(
   } catch (error) {
     throw entryError(plugin, file, error);
   }
+  made.push(product);
   const problem = shapeProblem(plugin.kind, product);
   if (problem) throw new ConfigFileError(file, [{ path: plugin.path, message: problem }]);
-  if (plugin.kind === 'provider') {
-    const wanted = (plugin.settings as { id?: unknown }).id;
-    const { id } = product as ProviderV1;
-    if (wanted !== undefined && id !== wanted) {
-      const message = `the plugin made a provider with id "${id}", not "${String(wanted)}": it must use the \`id\` setting`;
-      throw new ConfigFileError(file, [{ path: `${plugin.path}.id`, message }]);
-    }
+  const { id } = product as ProviderV1;
+  if (plugin.kind === 'provider' && id !== plugin.id) {
+    const message = `the plugin made a provider with id "${id}", not "${plugin.id}": its module must pass the \`id\` setting on`;
+    throw new ConfigFileError(file, [{ path: `${plugin.path}.id`, message }]);
   }
   return product;
 }
 
-async function release(products: readonly unknown[]): Promise<void> {
+/** Closes what plugins made, when the kernel they were made for will not run. */
+export async function releaseProducts(products: readonly unknown[]): Promise<void> {
   await Promise.allSettled(
     products.map((product) => (product as { close?: () => unknown }).close?.()),
   );
@@ -87,10 +92,19 @@ export async function createConfigPlugins(
   const made: unknown[] = [];
   const all = async <Kind extends PluginKind>(list: readonly ResolvedPlugin<Kind>[]) => {
     const products: PluginProducts[Kind][] = [];
+    const names = new Map<string, string>();
     for (const plugin of list) {
-      const product = await make(plugin, host, name);
-      made.push(product);
+      const product = await make(plugin, host, name, made);
       products.push(product);
+      // Sinks, collectors and kernel plugins are registered by name; two of one name clash.
+      const named = (product as { name?: unknown }).name;
+      if (plugin.kind === 'provider' || typeof named !== 'string') continue;
+      const earlier = names.get(named);
+      if (earlier) {
+        const message = `another entry (${earlier}) already makes a ${plugin.kind} named "${named}"; give one of them its own \`name\``;
+        throw new ConfigFileError(name, [{ path: plugin.path, message }]);
+      }
+      names.set(named, plugin.path);
     }
     return products;
   };
@@ -102,7 +116,7 @@ export async function createConfigPlugins(
       kernelPlugins: await all(plugins.kernelPlugins),
     };
   } catch (error) {
-    await release(made);
+    await releaseProducts(made);
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type PluginKind, pluginModulesOf } from '@loom/core';
-import { BUILTIN_PLUGINS } from './builtin-plugins.js';
+import { BUILTIN_PLUGINS, GATEWAY_OWN, SECTION_OF } from './builtin-plugins.js';
+import { coreMismatch } from './plugin-loader.js';
 import { importPackage } from './resolve-package.js';
 
 /** One plugin module found installed (or a package that could not be used). */
@@ -88,15 +89,26 @@ async function describePackage(
   if (!imported) return [{ package: name, status: `not installed: npm install ${name}` }];
   const { modules, problems } = pluginModulesOf(imported.namespace);
   const version = imported.version;
-  const found: InstalledPlugin[] = modules.map((module) => ({
-    package: name,
-    ...(version ? { version } : {}),
-    kind: module.kind,
-    type: builtinTypes.has(module.type) ? module.type : name,
-    specification: module.specificationVersion,
-    status: 'ok',
-    settings: module.settings,
-  }));
+  const mismatch = coreMismatch(imported.coreRange);
+  const found: InstalledPlugin[] = modules.map((module) => {
+    const own = GATEWAY_OWN[`${name}#${module.type}`];
+    const ofKind = modules.filter((other) => other.kind === module.kind);
+    const type = builtinTypes.has(module.type)
+      ? module.type
+      : ofKind.length > 1
+        ? `${name}#${module.type}`
+        : name;
+    const status = mismatch ?? (own ? `not for ${SECTION_OF[module.kind]}: ${own}` : 'ok');
+    return {
+      package: name,
+      ...(version ? { version } : {}),
+      kind: module.kind,
+      type,
+      specification: module.specificationVersion,
+      status,
+      settings: module.settings,
+    };
+  });
   for (const problem of problems)
     found.push({ package: name, ...(version ? { version } : {}), status: problem });
   if (found.length === 0)

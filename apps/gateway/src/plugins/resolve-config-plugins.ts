@@ -16,6 +16,8 @@ export interface ResolvedPlugin<Kind extends PluginKind = PluginKind> {
   loaded: LoadedPlugin;
   /** What the module's schema made of the entry. */
   settings: unknown;
+  /** A provider entry's `id`, which the provider made must carry. */
+  id?: string;
 }
 
 /** Every plugin a config names, by kind, in config order. */
@@ -36,6 +38,7 @@ interface Entry {
   path: string;
   type: string;
   settings: Record<string, unknown>;
+  id?: string;
 }
 
 function settingsOf(entry: Record<string, unknown>, hostKeys: ReadonlySet<string>) {
@@ -81,6 +84,7 @@ function entriesOf(config: LoomConfig): Entry[] {
       path: `providers.${index}`,
       type: entry.type,
       settings: settingsOf(entry, GATEWAY_PROVIDER_KEYS),
+      id: entry.id,
     })),
     ...plain('alert-sink', 'alerts.sinks', config.alerts?.sinks),
     ...collectorEntries(config),
@@ -111,7 +115,8 @@ async function resolveEntry(
     issues.push(...toConfigIssues(parsed.error.issues, entry.path));
     return undefined;
   }
-  return { kind: entry.kind, path: entry.path, type: entry.type, loaded, settings: parsed.data };
+  const { kind, path, type, id } = entry;
+  return { kind, path, type, loaded, settings: parsed.data, ...(id ? { id } : {}) };
 }
 
 function declaredSecrets(plugin: ResolvedPlugin): string[] {

@@ -55,8 +55,7 @@ export function pricingOf(config: LoomConfig): PricingOptions {
 /** Turns a plugin's `ConfigError` (`budgets.0.limitUsd`) into a config-file error. */
 function asFileError(error: unknown, file: string): unknown {
   if (!ConfigError.isInstance(error)) return error;
-  const message = error.message.replace(/^Invalid configuration at [^:]+(: [^:]+)?: /, '');
-  return new ConfigFileError(file, [{ path: error.path, message }]);
+  return new ConfigFileError(file, [{ path: error.path, message: error.detail }]);
 }
 
 /**

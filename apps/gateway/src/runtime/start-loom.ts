@@ -4,6 +4,7 @@ import type { CostPlugin } from '@loom/cost';
 import { apiRoutes } from '../api/api-routes.js';
 import type { LoomConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
+import { addLoggerSecrets } from '../logging/create-logger.js';
 import { resolveConfigPlugins } from '../plugins/resolve-config-plugins.js';
 import {
   createGateway,
@@ -11,7 +12,7 @@ import {
   type RunningGateway,
 } from '../server/create-gateway.js';
 import type { Route } from '../server/route-request.js';
-import { gatewayServerOptions } from '../server/server-options.js';
+import { configSecrets, gatewayServerOptions } from '../server/server-options.js';
 import { AlertLog } from './alert-log.js';
 import { AlertRules } from './alert-rules.js';
 import { buildGeneration, type Generation } from './generation.js';
@@ -130,9 +131,11 @@ export async function startLoom(
   rules?.apply(config.alerts);
 
   const redis = opened.shared.redis;
+  const serverOptions = gatewayServerOptions(config, plugins.secrets);
+  const logger = options.gatewayOptions?.logger ?? serverOptions.logger;
   const listening = createGateway({
     kernel: current.kernel,
-    ...gatewayServerOptions(config, plugins.secrets),
+    ...serverOptions,
     ...(redis
       ? {
           // Without any per-minute limit, the in-memory limiter admits for free; Redis would
@@ -186,6 +189,7 @@ export async function startLoom(
   const swap = async (next: LoomConfig) => {
     if (closing) throw new Error('Loom is shutting down; the reload was not applied.');
     const resolved = await resolveConfigPlugins(next, options.file);
+    if (logger) addLoggerSecrets(logger, configSecrets(next, resolved.secrets));
     const generation = await buildGeneration(next, options.file, opened.shared, current, {
       plugins: resolved,
       log,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -8,6 +8,18 @@ const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** Workspace folders of the packages a packed gateway with Ollama and the echo plugin needs. */
+export const PACKED_NAMES = [
+  '@loom/core',
+  '@loom/cost',
+  '@loom/monitor',
+  '@loom/bench',
+  '@loom/testkit',
+  '@loom/provider-ollama',
+  '@loom/gateway',
+  'loom-provider-echo',
+];
+
+/** Their workspace folders, in the same order. */
 export const PACKED_FOLDERS = [
   'packages/core',
   'packages/cost',
@@ -35,12 +47,33 @@ export async function packWorkspace(destination: string): Promise<string[]> {
   return files.filter((file) => file.endsWith('.tgz')).map((file) => join(destination, file));
 }
 
+/** The tarball `pnpm pack` made for a package name (`@loom/core` -> `loom-core-0.1.0.tgz`). */
+export function tarballOf(tarballs: readonly string[], name: string): string {
+  const stem = name.replace(/^@/, '').replace('/', '-');
+  const found = tarballs.find((file) => new RegExp(`/${stem}-\\d[^/]*\\.tgz$`).test(file));
+  if (!found) throw new Error(`no tarball for ${name}`);
+  return found;
+}
+
 /**
- * `npm install`s tarballs into `folder`, an empty project outside the workspace, so nothing
- * resolves from the repository: the other dependencies come from the npm registry.
+ * In `folder`, an empty project outside the workspace, `npm install`s only `wanted`. Loom's other
+ * packages are not on the registry yet, so npm `overrides` point their names at the tarballs: they
+ * are installed only where a wanted package depends on them, and everything else comes from the
+ * npm registry, as for a user.
  */
-export async function npmInstall(folder: string, tarballs: readonly string[]): Promise<void> {
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+export async function npmInstall(
+  folder: string,
+  tarballs: readonly string[],
+  wanted: readonly string[],
+): Promise<void> {
+  const names = PACKED_NAMES.filter((name) => !wanted.includes(name));
+  const overrides = Object.fromEntries(
+    names.map((name) => [name, `file:${tarballOf(tarballs, name)}`]),
+  );
+  const manifest = { name: 'my-gateway', private: true, overrides };
+  await writeFile(join(folder, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const specs = wanted.map((name) => tarballOf(tarballs, name));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
     cwd: folder,
     env: { ...process.env, npm_config_update_notifier: 'false' },
     maxBuffer: 16 * 1024 * 1024,

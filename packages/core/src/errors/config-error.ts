@@ -6,6 +6,8 @@ const marker = Symbol.for('loom.error.invalid_config');
 export class ConfigError extends LoomError {
   readonly [marker] = true;
   readonly path: string;
+  /** What is wrong at `path`, without the location (`must be an http:// or https:// URL`). */
+  readonly detail: string;
 
   constructor(options: { path: string; message: string; source?: string }) {
     const where = options.source ? `${options.source}: ${options.path}` : options.path;
@@ -15,6 +17,7 @@ export class ConfigError extends LoomError {
     });
     this.name = 'ConfigError';
     this.path = options.path;
+    this.detail = options.message;
   }
 
   static override isInstance(error: unknown): error is ConfigError {

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { definePluginModule } from '@loom/core';
+import { definePlugin, definePluginModule, type LoomPluginV1 } from '@loom/core';
 import { z } from 'zod';
 import type { BudgetConfig } from '../budgets/budget-config.js';
 import { openSqliteLedger } from '../ledger/sqlite-ledger.js';
@@ -9,6 +9,7 @@ import { budgetConfigSchema, pricingConfigSchema } from './cost-settings-schema.
 /**
  * The cost plugin as a plugin module, for hosts without a cost setup of their own: budgets,
  * pricing and a ledger that is `memory` (default) or a SQLite file relative to the config file.
+ * With a file, the product is a plain kernel plugin (reports are read from the file).
  */
 export const loomPlugin = definePluginModule({
   kind: 'kernel-plugin',
@@ -20,16 +21,32 @@ export const loomPlugin = definePluginModule({
     /** `memory` or a SQLite file (`./costs.db`, relative to the config file's folder). */
     ledger: z.string().min(1).optional(),
   }),
-  async create({ budgets = [], pricing = {}, ledger = 'memory' }, host) {
+  create({ budgets = [], pricing = {}, ledger = 'memory' }, host) {
     const { defaultMaxTokens, unpricedModels, ...prices } = pricing;
-    const path = isAbsolute(ledger) ? ledger : resolve(host.configDir, ledger);
-    return costPlugin({
+    const options = {
       // The schema checked `scope` against the same pattern as BudgetScope.
       budgets: budgets as readonly BudgetConfig[],
       pricing: prices,
-      ...(ledger === 'memory' ? {} : { ledger: await openSqliteLedger({ path }) }),
       ...(defaultMaxTokens ? { defaultMaxTokens } : {}),
       ...(unpricedModels ? { unpricedModels } : {}),
+    };
+    // Budgets and prices are checked now, so a mistake is a config error.
+    const inMemory = costPlugin(options);
+    if (ledger === 'memory') return inMemory;
+    // The file opens when the kernel starts, not when a host only checks the settings.
+    const path = isAbsolute(ledger) ? ledger : resolve(host.configDir, ledger);
+    let plugin: LoomPluginV1 | undefined;
+    return definePlugin({
+      name: inMemory.name,
+      ...(inMemory.version ? { version: inMemory.version } : {}),
+      ...(inMemory.coreVersion ? { coreVersion: inMemory.coreVersion } : {}),
+      async setup(api) {
+        plugin = costPlugin({ ...options, ledger: await openSqliteLedger({ path }) });
+        await plugin.setup(api);
+      },
+      async teardown() {
+        await plugin?.teardown?.();
+      },
     });
   },
 });
