@@ -6,6 +6,7 @@ import { DEMO_FLAG_HELP, demoCommand } from './cli/demo-command.js';
 import { initCommand } from './cli/init-command.js';
 import { pluginsCommand } from './cli/plugins-command.js';
 import { EXIT_NO_HEALTHY_PROVIDER, providersCommand } from './cli/providers-command.js';
+import { type ReportFlags, reportCommand } from './cli/report-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { ConfigFileError } from './config/config-error.js';
 import { configJsonSchema } from './config/json-schema.js';
@@ -85,13 +86,14 @@ function main(): void {
     .command('demo', 'Run Loom with simulated upstreams, traffic, an outage and the dashboard')
     .option('--port <port>', DEMO_FLAG_HELP.port)
     .option('--no-traffic', DEMO_FLAG_HELP.noTraffic)
-    .option('--duration <seconds>', DEMO_FLAG_HELP.duration)
+    .option('--duration <time>', DEMO_FLAG_HELP.duration)
     .option('--data <dir>', DEMO_FLAG_HELP.data)
     .action((flags: { port?: string; traffic: boolean; duration?: string; data?: string }) =>
       demoCommand({
         traffic: flags.traffic,
         ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
-        ...(flags.duration === undefined ? {} : { duration: Number(flags.duration) }),
+        // cac turns a bare number into a number: a string again, read as seconds.
+        ...(flags.duration === undefined ? {} : { duration: String(flags.duration) }),
         ...(flags.data === undefined ? {} : { data: String(flags.data) }),
       }).catch(fail),
     );
@@ -121,17 +123,36 @@ function main(): void {
 
   cli
     .command(
+      'report',
+      'Performance report of a period: from the running gateway, or from what a stopped one kept',
+    )
+    .option('--config <file>', 'Config file of the gateway', { default: 'loom.yaml' })
+    .option(
+      '--from <time>',
+      'Start, inclusive: ISO date, date-time or epoch ms (default: 24 h before --to)',
+    )
+    .option('--to <time>', 'End, exclusive: ISO date, date-time or epoch ms (default: now)')
+    .option('--format <format>', 'md or json', { default: 'md' })
+    .action((flags: ReportFlags) =>
+      reportCommand(flags).then((text) => process.stdout.write(`${text}\n`), fail),
+    );
+
+  cli
+    .command(
       'providers',
       `Check every provider's health; exit 0 when one is healthy, ${EXIT_NO_HEALTHY_PROVIDER} when none`,
     )
     .option('--config <file>', 'Config file listing the providers', { default: 'loom.yaml' })
     .option('--json', 'Print JSON instead of a table')
-    .option('--timeout <ms>', 'Time limit of each check (default health.timeoutMs or 5000)')
+    .option(
+      '--timeout <time>',
+      'Time limit of each check: 5s, 1500ms, a bare number is seconds (default health.timeoutMs or 5s)',
+    )
     .action((flags: { config: string; json?: boolean; timeout?: string }) =>
       providersCommand({
         config: flags.config,
         json: flags.json === true,
-        ...(flags.timeout === undefined ? {} : { timeoutMs: Number(flags.timeout) }),
+        ...(flags.timeout === undefined ? {} : { timeout: String(flags.timeout) }),
       }).then((outcome) => {
         process.stdout.write(`${outcome.text}\n`);
         process.exitCode = outcome.exitCode;

@@ -96,6 +96,29 @@ describe('JSON API', () => {
     expect(bad.body.error.param).toBe('window');
   });
 
+  it('/api/stats refuses a window without a unit with a 400 that shows the accepted forms', async () => {
+    const bare = await stack.get('/api/stats?window=15');
+    expect(bare.status).toBe(400);
+    expect(bare.body).toEqual({
+      error: {
+        message:
+          "Query parameter 'window' must be a duration with a unit (ms, s, m, h or d) such as 1500ms, 10s, 15m, 2h or 7d, got '15'.",
+        type: 'invalid_request_error',
+        param: 'window',
+        code: 'invalid_query_parameter',
+      },
+    });
+    const step = await stack.get('/api/stats?window=15m&step=10000');
+    expect(step.status).toBe(400);
+    expect(step.body.error.param).toBe('step');
+    const withUnits = await stack.get('/api/stats?window=15m&step=2m');
+    expect(withUnits.status).toBe(200);
+    const series = (withUnits.body as StatsResponse).series!;
+    expect(series.stepMs).toBe(120_000);
+    // 15 minutes in steps of 2: 8 points.
+    expect(series.requestsPerSecond.primary).toHaveLength(8);
+  });
+
   it('/api/alerts shows an alert fired by a rule, firing and in the recent list', async () => {
     await eventually(async () => {
       const { body } = await stack.get('/api/alerts');

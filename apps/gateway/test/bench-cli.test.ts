@@ -77,6 +77,28 @@ describe('loom bench', () => {
     expect(bad.stderr).toMatch(/concurrency/);
   }, 90_000);
 
+  it('reads --duration 2 as two seconds per step, kept in the results, and refuses 2x with the accepted forms', async () => {
+    const out = join(directory, 'two-seconds.json');
+    const flags = ['--model', 'gpt-4o-mini', '--warmup', '0', '--progress', 'none'];
+    // --requests ends the step first; the results keep the duration the step was given.
+    const result = await loom(
+      ['bench', '--url', upstream.baseURL, ...flags, '--duration', '2', '--requests', '3'].concat([
+        '--json',
+        out,
+      ]),
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8')).settings.durationMs).toBe(2_000);
+    const bad = await loom(['bench', '--url', upstream.baseURL, ...flags, '--duration', '2x']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'loom bench: --duration: expected a duration such as 30s, 1500ms or 2m (a bare number is seconds), got "2x"',
+    );
+    expect((await loom(['bench', '--help'])).stdout).toMatch(
+      /--duration <time> .*\(a bare number is seconds\)/,
+    );
+  }, 90_000);
+
   it('benches a config in process with --config: Ollama through its provider, priced', async () => {
     const ollama = await startOllamaServer();
     try {

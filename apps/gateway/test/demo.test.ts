@@ -112,13 +112,25 @@ function runCli(args: string[]): {
 }
 
 describe('loom demo (CLI)', () => {
-  it('prints the dashboard URL, stops by itself after --duration and exits 0', async () => {
-    const run = runCli(['--port', '0', '--duration', '4', '--no-traffic']);
+  it('prints the dashboard URL, reads --duration 2 as two seconds, stops by itself and exits 0', async () => {
+    const run = runCli(['--port', '0', '--duration', '2', '--no-traffic']);
     expect(await run.exit).toBe(0);
     expect(run.output()).toMatch(/dashboard at http:\/\/127\.0\.0\.1:\d+\//);
     expect(run.output()).toContain('Traffic: none (--no-traffic)');
-    expect(run.output()).toMatch(/4 s elapsed: stopping/);
+    expect(run.output()).toContain('Stops after 2 s.');
+    expect(run.output()).toMatch(/2 s elapsed: stopping/);
     expect(run.output()).toMatch(/Demo stopped: \d+ requests/);
+  }, 60_000);
+
+  it('reads --duration 1500ms and 2m with their units', async () => {
+    const short = runCli(['--port', '0', '--duration', '1500ms', '--no-traffic']);
+    const long = runCli(['--port', '0', '--duration', '2m', '--no-traffic']);
+    await eventually(async () => long.output().includes('Stops after 120 s.'), 30_000);
+    long.child.kill('SIGINT');
+    expect(await long.exit).toBe(0);
+    expect(await short.exit).toBe(0);
+    expect(short.output()).toContain('Stops after 1.5 s.');
+    expect(short.output()).toMatch(/1\.5 s elapsed: stopping/);
   }, 60_000);
 
   it('stops cleanly on Ctrl-C (SIGINT)', async () => {
@@ -129,9 +141,19 @@ describe('loom demo (CLI)', () => {
     expect(run.output()).toContain('Ctrl-C: stopping');
   }, 60_000);
 
-  it('refuses a bad --duration with exit code 2', async () => {
+  it('refuses a bad --duration with exit code 2, showing the accepted forms', async () => {
     const run = runCli(['--duration', 'soon']);
     expect(await run.exit).toBe(2);
-    expect(run.output()).toContain('--duration must be a number of seconds above 0');
+    expect(run.output()).toContain(
+      'loom: --duration: expected a duration such as 30s, 1500ms or 2m (a bare number is seconds), got "soon"',
+    );
+  }, 60_000);
+
+  it('says in loom demo --help that a bare number is seconds', async () => {
+    const run = runCli(['--help']);
+    expect(await run.exit).toBe(0);
+    expect(run.output()).toMatch(
+      /--duration <time>\s+Stop by itself after this long .*a bare number is seconds/,
+    );
   }, 60_000);
 });

@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { type SimulatedUpstream, startOllamaServer, startVllmServer } from '@loom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providersCommand } from '../src/cli/providers-command.js';
+
+const run = promisify(execFile);
+const cli = join(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 
 describe('loom providers', () => {
   let ollama: SimulatedUpstream;
@@ -50,8 +56,55 @@ describe('loom providers', () => {
       // Nothing listens on port 9 of loopback: connection refused.
       { id: 'gone', type: 'openai', baseURL: 'http://127.0.0.1:9/v1' },
     ]);
-    const outcome = await providersCommand({ config: file, timeoutMs: 2_000 });
+    const outcome = await providersCommand({ config: file, timeout: '2s' });
     expect(outcome.exitCode).toBe(4);
     expect(outcome.checks[0]?.status).toBe('down');
   });
+
+  it('reads --timeout 2 as two seconds, and takes 1500ms and 2m', async () => {
+    // Every answer of the upstream comes 300 ms late: within 2 s, past 100 ms.
+    ollama.inject({ fault: { type: 'delay', ms: 300 } });
+    try {
+      const file = await configWith([{ id: 'slow', type: 'ollama', baseURL: ollama.baseURL }]);
+      const status = async (timeout: string) =>
+        (await providersCommand({ config: file, timeout })).checks[0]?.status;
+      expect(await status('2')).toBe('up');
+      expect(await status('1500ms')).toBe('up');
+      expect(await status('2m')).toBe('up');
+      expect(await status('100ms')).toBe('down');
+    } finally {
+      ollama.clearFaults();
+    }
+  });
+
+  it('refuses a --timeout that is not a duration, showing the accepted forms', async () => {
+    await expect(providersCommand({ config: 'unused.yaml', timeout: '2x' })).rejects.toThrow(
+      '--timeout: expected a duration such as 30s, 1500ms or 2m (a bare number is seconds), got "2x"',
+    );
+  });
+
+  it('loom providers reads --timeout 2 on the command line as seconds and says so in --help', async () => {
+    const loom = (args: string[]) =>
+      run(process.execPath, ['--conditions=@loom/source', '--import', 'tsx', cli, ...args], {
+        timeout: 60_000,
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    ollama.inject({ fault: { type: 'delay', ms: 300 } });
+    try {
+      const file = await configWith([{ id: 'slow', type: 'ollama', baseURL: ollama.baseURL }]);
+      const checked = await loom(['providers', '--config', file, '--json', '--timeout', '2']);
+      expect(checked.code).toBe(0);
+      expect(JSON.parse(checked.stdout).providers[0].status).toBe('up');
+    } finally {
+      ollama.clearFaults();
+    }
+    const bad = await loom(['providers', '--timeout', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('loom: --timeout: expected a duration such as 30s');
+    expect((await loom(['providers', '--help'])).stdout).toMatch(
+      /--timeout <time>\s+Time limit of each check: 5s, 1500ms, a bare number is seconds/,
+    );
+  }, 60_000);
 });

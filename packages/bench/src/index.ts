@@ -1,6 +1,12 @@
 export { BENCH_HELP } from './cli/cli-help.js';
 export { type BenchFlags, FlagError, parseBenchFlags } from './cli/parse-flags.js';
 export { type BenchCliHost, type BenchCliIo, EXIT, runBenchCli } from './cli/run-bench-cli.js';
+export {
+  MAX_TIMER_MS,
+  type ParseDurationOptions,
+  parseDuration,
+  parseDurationFlag,
+} from './duration.js';
 export { describeEnvironment, gitSha } from './environment.js';
 export {
   builtInPrompt,

@@ -95,7 +95,7 @@ describe('bad input exits 1 with a message that names the problem', () => {
     ],
     [
       ['--url', 'http://127.0.0.1:9/v1', '--model', 'm', '--duration', '5 minutes'],
-      /--duration must look like 30s/,
+      /--duration: expected a duration such as 30s, 1500ms or 2m \(a bare number is seconds\)/,
     ],
     [['--url', 'http://127.0.0.1:9/v1', '--model', 'm', '--nope'], /Unknown option '--nope'/],
   ])('%j', async (argv, message) => {

@@ -28,15 +28,15 @@ const alert = (state: Alert['state'] = 'firing'): Alert => ({
 
 describe('kernel lifecycle', () => {
   it('stop() drains in-flight requests under load, then refuses new ones (kernel_stopped)', async () => {
-    const provider = fakeProvider('a', { chat: Array.from({ length: 50 }, () => slow(100)) });
+    // Slow enough that all 50 are in flight together even on a busy machine.
+    const provider = fakeProvider('a', { chat: Array.from({ length: 50 }, () => slow(1_000)) });
     const kernel = createKernel({
       providers: [provider],
       models: [{ name: 'chat', targets: ['a/m'] }],
     });
     await kernel.start();
     const pending = Array.from({ length: 50 }, () => kernel.chat(ask));
-    await wait(10, new AbortController().signal);
-    expect(kernel.stats().requests.inFlight).toBe(50);
+    await expect.poll(() => kernel.stats().requests.inFlight, { interval: 5 }).toBe(50);
     const stops: unknown[] = [];
     kernel.events.on('kernel:stop', (event) => stops.push(event));
     await kernel.stop({ drainTimeoutMs: 5_000 });

@@ -73,4 +73,32 @@ describe('performance report', () => {
     expect(report.costUsd).toBe(0.25);
     expect(report.topSessions).toEqual([{ sessionId: 's', requests: 1, tokens: 0, costUsd: 0.25 }]);
   });
+
+  it('lists only the errors and deployments seen inside the range', () => {
+    const store = createMetricStore({ now: () => from + 3_600_000 });
+    const attempt = (provider: string, timestamp: number) =>
+      store.record({
+        name: metricNames.OPERATION_DURATION,
+        kind: 'histogram',
+        unit: 's',
+        value: 0.1,
+        attributes: { 'gen_ai.provider.name': provider, 'gen_ai.request.model': 'm' },
+        timestamp,
+      });
+    attempt('early', from + 60_000);
+    store.record({
+      name: metricNames.ERRORS,
+      kind: 'counter',
+      value: 1,
+      attributes: { 'error.type': 'provider_error' },
+      timestamp: from + 60_000,
+    });
+    attempt('late', from + 30 * 60_000);
+    const late = createPerformanceReport(store, {
+      from: from + 20 * 60_000,
+      to: from + 40 * 60_000,
+    });
+    expect(late.errors).toEqual([]);
+    expect(late.deployments.map((entry) => entry.provider)).toEqual(['late']);
+  });
 });

@@ -1,5 +1,5 @@
 import { type ChatRequest, LoomError } from '@loom/core';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError, invalidRequest } from '../errors/gateway-error.js';
 import type { Route } from '../server/route-request.js';
 import { sendJson } from '../server/send.js';
 import { parseChatRequest } from '../wire/parse-chat-request.js';
@@ -8,6 +8,7 @@ import type { AlertsResponse, StatsResponse } from './api-types.js';
 import { costsResponse } from './costs-api.js';
 import { providersResponse } from './providers-api.js';
 import { durationParam, integerParam, queryOf } from './query-params.js';
+import { buildReport, reportRange, reportResponseToMarkdown } from './report-api.js';
 import { statsSeries } from './stats-series.js';
 
 const NO_STORE = { 'cache-control': 'no-store' };
@@ -65,6 +66,24 @@ export function apiRoutes(sources: ApiSources): Record<string, Route> {
       const body = await costsResponse(sources.cost(), queryOf(request));
       sendJson(response, 200, body, NO_STORE);
     }),
+    '/api/report': get(async (_options, _body, { request, response }) => {
+      if (!sources.monitor) throw monitorOff();
+      const query = queryOf(request);
+      const format = reportFormat(query, request.headers.accept);
+      const cost = sources.cost();
+      const report = await buildReport(
+        {
+          store: sources.monitor.store,
+          costs: (range) => (cost ? cost.report(range) : Promise.resolve(emptyCostReport())),
+          alerts: sources.alerts.recent(500),
+          source: 'live',
+        },
+        reportRange(query, sources.now()),
+      );
+      if (format === 'json') return sendJson(response, 200, report, NO_STORE);
+      response.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', ...NO_STORE });
+      response.end(reportResponseToMarkdown(report));
+    }),
     '/api/alerts': get((_options, _body, { request, response }) => {
       const limit = integerParam(queryOf(request), 'limit', { min: 1, max: 500, fallback: 50 });
       const body: AlertsResponse = {
@@ -95,6 +114,32 @@ export function apiRoutes(sources: ApiSources): Record<string, Route> {
         sendJson(response, 200, await explain(kernel, parsed.request, operation), NO_STORE);
       },
     },
+  };
+}
+
+/** `format=md|json`, else what `Accept` prefers; 400 for another format. */
+function reportFormat(query: URLSearchParams, accept: string | undefined): 'md' | 'json' {
+  const format = query.get('format');
+  if (format === 'md' || format === 'json') return format;
+  if (format !== null && format !== '') {
+    throw invalidRequest(
+      `Query parameter 'format' must be md or json, got '${format}'.`,
+      'format',
+      'invalid_query_parameter',
+    );
+  }
+  return accept?.includes('text/markdown') ? 'md' : 'json';
+}
+
+function emptyCostReport() {
+  return {
+    totalMicros: 0,
+    records: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    estimated: 0,
+    unpriced: 0,
+    groups: [],
   };
 }
 

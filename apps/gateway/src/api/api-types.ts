@@ -5,6 +5,7 @@ import type {
   KernelStats,
   RouteExplanation,
 } from '@loom/core';
+import type { PerformanceReport } from '@loom/monitor';
 
 // The JSON API under `/api/*`: the dashboard reads only these shapes, and scripts may too.
 // Amounts are integer micro-dollars (`...Micros`) as in @loom/cost; times are epoch ms.
@@ -86,3 +87,28 @@ export interface AlertsResponse {
 
 /** `GET /api/explain?model=chat` (or POST with a chat body): how a request would be routed now. */
 export type ExplainResponse = RouteExplanation;
+
+/** The cost part of `GET /api/report`: the ledger's figures, the same as `/api/costs`. */
+export interface ReportCost {
+  /** Total spend in the range, USD. */
+  totalUsd: number;
+  /** Cost records (attempts priced) in the range. */
+  records: number;
+  /** Spend by provider id, most first. */
+  byProvider: Array<{ provider: string; costUsd: number; records: number }>;
+}
+
+/**
+ * `GET /api/report?from=&to=`: `@loom/monitor`'s performance report for [from, to), with the
+ * resolution its figures come from and the ledger's cost. `format=md` (or `Accept:
+ * text/markdown`) answers the same as Markdown.
+ */
+export interface ReportResponse extends Omit<PerformanceReport, 'costUsd'> {
+  /** The finest series that covers `from`: `1s`, `1m` or `1h`. */
+  resolution: '1s' | '1m' | '1h';
+  /** Set when the range reaches past the fine history, saying what was used instead. */
+  note?: string;
+  /** Where the figures came from: a running gateway, or files a stopped one left. */
+  source: 'live' | 'persisted';
+  cost: ReportCost;
+}

@@ -1,27 +1,29 @@
 import type { IncomingMessage } from 'node:http';
+import { parseDuration } from '@loom/bench/duration';
 import { invalidRequest } from '../errors/gateway-error.js';
-
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** The query string of a request. */
 export function queryOf(request: IncomingMessage): URLSearchParams {
   return new URL(request.url ?? '/', 'http://gateway').searchParams;
 }
 
-/** A duration such as `15m`, `10s`, `2h`, `7d` or plain milliseconds; 400 naming `param` otherwise. */
+/**
+ * A duration with its unit, such as `1500ms`, `10s`, `15m`, `2h` or `7d`, in milliseconds. A bare
+ * number is refused (a 400 naming `param` and showing the accepted forms): in a URL it could mean
+ * seconds or milliseconds.
+ */
 export function durationParam(query: URLSearchParams, param: string, fallback: number): number {
   const text = query.get(param);
   if (text === null || text === '') return fallback;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  const value = match ? Number(match[1]) * (UNITS[match[2] ?? 'ms'] ?? 1) : Number.NaN;
-  if (!(value > 0)) {
+  const value = Math.round(parseDuration(text, { bareNumber: 'refused' }) ?? 0);
+  if (value < 1) {
     throw invalidRequest(
-      `Query parameter '${param}' must be a duration such as 10s, 15m, 2h or 7d (or milliseconds), got '${text}'.`,
+      `Query parameter '${param}' must be a duration with a unit (ms, s, m, h or d) such as 1500ms, 10s, 15m, 2h or 7d, got '${text}'.`,
       param,
       'invalid_query_parameter',
     );
   }
-  return Math.round(value);
+  return value;
 }
 
 /** A time: epoch milliseconds, or an ISO 8601 date or date-time; 400 naming `param` otherwise. */

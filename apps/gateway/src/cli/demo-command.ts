@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { parseDurationFlag } from '@loom/bench/duration';
 import type { OutageTimeline } from '../demo/outage-script.js';
 import type { RunningDemo } from '../demo/start-demo.js';
 import { GATEWAY_FOLDER, missingPackages } from '../plugins/resolve-package.js';
@@ -9,8 +10,11 @@ export interface DemoFlags {
   port?: number;
   /** False with `--no-traffic`. */
   traffic: boolean;
-  /** Seconds to run before stopping on its own. */
-  duration?: number;
+  /**
+   * How long to run before stopping on its own, as typed: `90s`, `1500ms`, `2m`; a bare number is
+   * seconds.
+   */
+  duration?: string;
   /** Folder for the SQLite ledger (kept). */
   data?: string;
 }
@@ -19,7 +23,8 @@ export interface DemoFlags {
 export const DEMO_FLAG_HELP = {
   port: 'Port for the gateway and dashboard (default 4000, or a free one when 4000 is taken)',
   noTraffic: 'Do not start the traffic generator (send your own requests to the gateway)',
-  duration: 'Stop by itself after this many seconds (for scripts and CI); default: until Ctrl-C',
+  duration:
+    'Stop by itself after this long (for scripts and CI): 90s, 1500ms, 2m, a bare number is seconds; default: until Ctrl-C',
   data: 'Keep the SQLite cost ledger in this folder (default: a temp folder, removed at exit)',
 } as const;
 
@@ -31,20 +36,22 @@ function portIsFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-/** Checks the numeric flags; cac hands over whatever was typed. */
-function validate(flags: DemoFlags): void {
+/** Checks the flags (cac hands over whatever was typed); the `--duration` in ms, if given. */
+function validate(flags: DemoFlags): number | undefined {
   if (
     flags.port !== undefined &&
     !(Number.isInteger(flags.port) && flags.port >= 0 && flags.port <= 65_535)
   )
     throw new Error(`--port must be an integer from 0 to 65535, got ${String(flags.port)}`);
-  if (flags.duration !== undefined && !(Number.isFinite(flags.duration) && flags.duration > 0))
-    throw new Error(
-      `--duration must be a number of seconds above 0, got ${String(flags.duration)}`,
-    );
+  return flags.duration === undefined ? undefined : parseDurationFlag('duration', flags.duration);
 }
 
-function banner(demo: RunningDemo, flags: DemoFlags, outage: OutageTimeline): string {
+function banner(
+  demo: RunningDemo,
+  flags: DemoFlags,
+  stopAfterMs: number | undefined,
+  outage: OutageTimeline,
+): string {
   const outageAt = Math.round(outage.startMs / 1000);
   const outageFor = Math.round(outage.durationMs / 1000);
   return [
@@ -58,7 +65,7 @@ function banner(demo: RunningDemo, flags: DemoFlags, outage: OutageTimeline): st
         `${demo.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"hi"}]}'`,
     `  Script: the openai upstream fails from ${outageAt} s to ${outageAt + outageFor} s; watch the failover and the alert`,
     `  Ledger: ${demo.dataDir}`,
-    flags.duration ? `  Stops after ${flags.duration} s.` : '  Ctrl-C stops.',
+    stopAfterMs ? `  Stops after ${stopAfterMs / 1000} s.` : '  Ctrl-C stops.',
     '',
   ].join('\n');
 }
@@ -70,7 +77,7 @@ const DEMO_PROVIDERS = ['@loom/provider-openai', '@loom/provider-vllm', '@loom/p
  * happens. Stopping drains requests, flushes the ledger and stops the upstreams before exiting.
  */
 export async function demoCommand(flags: DemoFlags): Promise<void> {
-  validate(flags);
+  const stopAfterMs = validate(flags);
   // The demo's simulated upstreams are reached through the real providers, optional peers of the
   // gateway: say which to install before anything starts.
   const missing = missingPackages(DEMO_PROVIDERS, [GATEWAY_FOLDER, process.cwd()]);
@@ -107,11 +114,11 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     );
     process.exit(0);
   };
-  const timer = flags.duration
-    ? setTimeout(() => void stop(`${flags.duration} s elapsed`), flags.duration * 1000)
+  const timer = stopAfterMs
+    ? setTimeout(() => void stop(`${stopAfterMs / 1000} s elapsed`), stopAfterMs)
     : undefined;
   // Handlers before the banner: whoever reads it may signal at once (see serve).
   process.once('SIGINT', () => void stop('Ctrl-C'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.stdout.write(`${banner(demo, flags, DEFAULT_OUTAGE)}\n`);
+  process.stdout.write(`${banner(demo, flags, stopAfterMs, DEFAULT_OUTAGE)}\n`);
 }

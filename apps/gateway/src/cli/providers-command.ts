@@ -1,3 +1,4 @@
+import { parseDurationFlag } from '@loom/bench/duration';
 import type { HealthReport, ProviderV1 } from '@loom/core';
 import { buildProviders } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
@@ -6,8 +7,11 @@ import { loadConfig } from '../config/load-config.js';
 export interface ProvidersFlags {
   config: string;
   json?: boolean;
-  /** Time limit of each check, ms; default the config's `health.timeoutMs` or 5 000. */
-  timeoutMs?: number;
+  /**
+   * Time limit of each check, as typed: `5s`, `1500ms`; a bare number is seconds. Default: the
+   * config's `health.timeoutMs`, or 5 s.
+   */
+  timeout?: string;
 }
 
 /** One provider's check. */
@@ -83,9 +87,11 @@ function table(checks: readonly ProviderCheck[]): string {
  * the same active check the kernel runs (`/health`, `/api/version`, `/v1/models`).
  */
 export async function providersCommand(flags: ProvidersFlags): Promise<ProvidersOutcome> {
+  const flagMs =
+    flags.timeout === undefined ? undefined : parseDurationFlag('timeout', flags.timeout);
   const config = await loadConfig(flags.config);
   const providers = await buildProviders(config, flags.config);
-  const timeoutMs = flags.timeoutMs ?? config.health?.timeoutMs ?? 5_000;
+  const timeoutMs = flagMs ?? config.health?.timeoutMs ?? 5_000;
   try {
     const checks = await Promise.all(
       providers.map((provider, index) =>

@@ -36,6 +36,12 @@ export const monitorConfigSchema = z.strictObject({
   collectors: z.array(pluginEntrySchema).optional(),
   /** How often process and system metrics are sampled, ms; default 10 000. */
   systemIntervalMs: positiveInt.optional(),
+  /**
+   * A SQLite file (relative to the config file) keeping the 1 min and 1 h metric history across
+   * restarts, for `loom report` and the dashboard; default beside a SQLite ledger
+   * (`loom.db` -> `loom-metrics.db`), `false` for none.
+   */
+  persistence: z.union([z.literal(false), z.string().min(1)]).optional(),
   /** Most distinct series kept in memory; default 10 000. */
   maxSeries: positiveInt.optional(),
 });

@@ -23,6 +23,8 @@ const PAGE_FILES: ReadonlyArray<[path: string, file: string, contentType: string
   ['/dashboard/charts.js', 'charts.js', 'text/javascript; charset=utf-8'],
   ['/dashboard/format.js', 'format.js', 'text/javascript; charset=utf-8'],
   ['/dashboard/render.js', 'render.js', 'text/javascript; charset=utf-8'],
+  ['/dashboard/report.js', 'report.js', 'text/javascript; charset=utf-8'],
+  ['/dashboard/report-render.js', 'report-render.js', 'text/javascript; charset=utf-8'],
 ];
 
 const UPLOT_FILES: ReadonlyArray<[path: string, file: string, contentType: string]> = [

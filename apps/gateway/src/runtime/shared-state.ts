@@ -9,6 +9,7 @@ import { createMetricStore, createPrometheusExporter } from '@loom/monitor';
 import { ConfigFileError } from '../config/config-error.js';
 import type { LoomConfig } from '../config/config-schema.js';
 import type { SharedState } from './generation.js';
+import { metricFileOf, type PersistedMetrics, persistMetrics } from './metric-persistence.js';
 import { ledgerLocation, openLedger } from './open-ledger.js';
 import type { RedisState } from './redis-state.js';
 
@@ -29,6 +30,8 @@ export interface OpenedState {
   shared: SharedState;
   /** Where the ledger is, as configured (shown in logs; never the password). */
   ledgerDescription: string;
+  /** Where the metric history is kept across restarts, if it is. */
+  metricFile?: string;
   /** Rows the ledger's journal recovered from a process that died before storing them. */
   recoveredRows: number;
   close(): Promise<void>;
@@ -72,22 +75,27 @@ export async function openSharedState(
     throw error;
   }
   const monitorOn = config.monitor?.enabled !== false;
+  const store = monitorOn
+    ? createMetricStore(config.monitor?.maxSeries ? { maxSeries: config.monitor.maxSeries } : {})
+    : undefined;
+  const metricFile = store ? metricFileOf(config, file, location) : undefined;
+  let metrics: PersistedMetrics | undefined;
+  try {
+    if (store && metricFile)
+      metrics = await persistMetrics(store, metricFile, onLedgerError ?? (() => {}));
+  } catch (error) {
+    await ledger.close();
+    await budgetCounters.close?.();
+    await redis?.close();
+    throw error;
+  }
   const shared: SharedState = {
     ledger,
     budgetCounters,
     catalog: createGenAiPricesCatalog(),
     ledgerWrites,
     ...(redis ? { redis } : {}),
-    ...(monitorOn
-      ? {
-          monitor: {
-            store: createMetricStore(
-              config.monitor?.maxSeries ? { maxSeries: config.monitor.maxSeries } : {},
-            ),
-            prometheus: createPrometheusExporter(),
-          },
-        }
-      : {}),
+    ...(store ? { monitor: { store, prometheus: createPrometheusExporter() } } : {}),
   };
   return {
     shared,
@@ -99,7 +107,9 @@ export async function openSharedState(
         : location.kind === 'postgres'
           ? `postgres ${new URL(location.connectionString).host}`
           : 'memory',
+    ...(metrics ? { metricFile: metrics.path } : {}),
     async close() {
+      metrics?.close();
       await ledger.close();
       await budgetCounters.close?.();
       await redis?.close();

@@ -25,9 +25,11 @@ Load
   --rate <list>            Open-loop constant arrival rates in requests/s, comma-separated, e.g.
                            100,500; latency counts from each request's scheduled send time
   --requests <n>           Requests per run (default 200 unless --duration is given)
-  --duration <time>        Time per run: 30s, 1500ms, 2m; with --requests, whichever ends first
+  --duration <time>        Time per run: 30s, 1500ms, 2m, 1h (a bare number is seconds); with
+                           --requests, whichever ends first
   --warmup <n>             Unmeasured requests before each run (default 20)
-  --timeout <time>         Per-request timeout (default 30s); a timed-out request counts as "timeout"
+  --timeout <time>         Per-request timeout: 30s, 1500ms, 2m (a bare number is seconds;
+                           default 30s); a timed-out request counts as "timeout"
 
 Output
   --json <file>            Write the results (JSON, with environment details)
@@ -43,6 +45,8 @@ Baseline
                            points (default 10)
 
   -h, --help               Show this help
+
+Durations take a unit: ms, s, m, h or d, decimals allowed (1.5s); a bare number is seconds.
 
 Exit codes: 0 ok, 1 bad flags or input, 2 the run failed, 3 regression against the baseline.
 `;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDurationFlag } from '../duration.js';
 import { PROMPT_SIZES, type PromptSize } from '../prompts.js';
 import type { Scenario } from '../targets/bench-target.js';
 
@@ -86,14 +87,13 @@ function positiveList(flag: string, text: string | undefined, integer: boolean) 
   });
 }
 
-/** Reads `30s`, `1500ms`, `2m` or a bare number of milliseconds. */
-export function parseDuration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new FlagError(`--${flag} must look like 30s, 1500ms or 2m, got "${text}"`);
-  const unit = match[2] ?? 'ms';
-  const value = Number(match[1]) * (unit === 'm' ? 60_000 : unit === 's' ? 1_000 : 1);
-  if (value <= 0) throw new FlagError(`--${flag} must be more than zero, got "${text}"`);
-  return value;
+/** A duration flag (`30s`, `1500ms`, `2m`; a bare number is seconds), as a `FlagError` when bad. */
+function durationFlag(flag: string, text: string): number {
+  try {
+    return parseDurationFlag(flag, text);
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
 }
 
 function oneOf<T extends string>(
@@ -158,7 +158,7 @@ export function parseBenchFlags(
     throw new FlagError(`--warmup must be a whole number of requests, got "${values.warmup}"`);
   }
   const durationMs =
-    values.duration === undefined ? undefined : parseDuration('duration', values.duration);
+    values.duration === undefined ? undefined : durationFlag('duration', values.duration);
   const requests =
     positiveInt('requests', values.requests) ?? (durationMs === undefined ? 200 : undefined);
   return {
@@ -182,7 +182,7 @@ export function parseBenchFlags(
     requests,
     durationMs,
     warmup,
-    timeoutMs: values.timeout === undefined ? 30_000 : parseDuration('timeout', values.timeout),
+    timeoutMs: values.timeout === undefined ? 30_000 : durationFlag('timeout', values.timeout),
     json: values.json,
     markdown: values.markdown,
     svg: values.svg,

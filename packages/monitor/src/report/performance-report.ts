@@ -87,6 +87,8 @@ export function createPerformanceReport(
       type: String(group.attributes[names.ATTR.errorType] ?? 'unknown'),
       count: group.result.sum,
     }))
+    // A series that exists but saw nothing in the range is not an error of the range.
+    .filter((entry) => entry.count > 0)
     .sort((a, b) => b.count - a.count);
   const deployments = store
     .queryGroups({
@@ -99,7 +101,8 @@ export function createPerformanceReport(
       model: String(group.attributes[names.ATTR.requestModel] ?? ''),
       attempts: group.result.count,
       latencyP95: group.result.p95,
-    }));
+    }))
+    .filter((entry) => entry.attempts > 0);
   // `loom.cost` covers every priced attempt; session cost only requests that named a session.
   const attemptCost = store.query({ ...range, name: names.COST });
   const cost =

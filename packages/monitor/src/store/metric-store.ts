@@ -269,6 +269,14 @@ export class MetricStore {
     return points;
   }
 
+  /**
+   * The finest resolution whose history still covers `from` (`1s` for the last 5 minutes by
+   * default, then `1m`, then `1h`): what a query over [from, to) reads.
+   */
+  resolutionFor(range: { from: number; to: number }): Resolution {
+    return this.pickResolution({ name: '', ...range });
+  }
+
   private pickResolution(query: MetricQuery): Resolution {
     if (query.resolution) return query.resolution;
     const now = Math.max(this.now(), query.to - 1);

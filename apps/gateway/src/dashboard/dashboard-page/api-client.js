@@ -31,9 +31,19 @@ export function useKey(key) {
   sessionStorage.setItem(STORAGE_KEY, key);
 }
 
-/** GETs `path` and parses its JSON; throws `NeedsKeyError` on 401 and `Error` otherwise. */
-export async function getJson(path) {
-  const headers = { accept: 'application/json' };
+/** A non-2xx answer other than 401: its status and the API's own message (`error.message`). */
+export class ApiError extends Error {
+  constructor(path, status, detail) {
+    super(`${path}: HTTP ${status}${detail ? ` (${detail})` : ''}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** GETs `path` asking for `accept`; throws `NeedsKeyError` on 401, `ApiError` on other failures. */
+async function get(path, accept) {
+  const headers = { accept };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;
   const response = await fetch(path, { headers, cache: 'no-store' });
   if (response.status === 401) throw new NeedsKeyError(path);
@@ -44,9 +54,19 @@ export async function getJson(path) {
     } catch {
       // Not JSON: the status alone says enough.
     }
-    throw new Error(`${path}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`);
+    throw new ApiError(path, response.status, detail);
   }
-  return response.json();
+  return response;
+}
+
+/** GETs `path` and parses its JSON. */
+export async function getJson(path) {
+  return (await get(path, 'application/json')).json();
+}
+
+/** GETs `path` as text of the type `accept` (the report's Markdown). */
+export async function getText(path, accept) {
+  return (await get(path, accept)).text();
 }
 
 /** Like `getJson`, but a 404 (an API the gateway does not mount) resolves to null. */
@@ -54,7 +74,7 @@ export async function getOptionalJson(path) {
   try {
     return await getJson(path);
   } catch (error) {
-    if (error instanceof Error && / HTTP 404/.test(error.message)) return null;
+    if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
 }

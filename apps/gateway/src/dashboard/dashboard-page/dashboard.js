@@ -14,9 +14,16 @@ import {
   renderSpend,
   renderTiles,
 } from './render.js';
+import { mountReport } from './report.js';
 
 const query = new URLSearchParams(window.location.search);
-const POLL_MS = Math.max(500, Number(query.get('interval')) || 1500);
+/** `?interval=2s` or `1500ms`, as the API's durations are written; anything else keeps 1.5 s. */
+function pollInterval(text) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text ?? '');
+  if (!match) return 1500;
+  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+}
+const POLL_MS = Math.max(500, pollInterval(query.get('interval')));
 const STATS_PATH = `/api/stats?window=${encodeURIComponent(query.get('window') ?? '3m')}&step=${encodeURIComponent(query.get('step') ?? '3s')}`;
 
 const status = document.getElementById('status');
@@ -138,6 +145,28 @@ document.getElementById('explain-form').addEventListener('submit', (event) => {
   explain().catch(() => {});
 });
 modelInput.addEventListener('change', () => explain().catch(() => {}));
+
+const VIEWS = ['live', 'report'];
+
+/** Shows one view (`live` or `report`) and remembers it in the URL (`?view=report`). */
+function showView(name) {
+  for (const view of VIEWS) {
+    document.getElementById(`view-${view}`).hidden = view !== name;
+    document.getElementById(`tab-${view}`).setAttribute('aria-selected', String(view === name));
+  }
+  const url = new URL(window.location.href);
+  if (name === 'live') url.searchParams.delete('view');
+  else url.searchParams.set('view', name);
+  history.replaceState(null, '', url);
+  // Charts measure their figure: ones built while the view was hidden take its width now.
+  if (name === 'live') window.dispatchEvent(new Event('resize'));
+}
+
+for (const view of VIEWS) {
+  document.getElementById(`tab-${view}`).addEventListener('click', () => showView(view));
+}
+if (VIEWS.includes(query.get('view'))) showView(query.get('view'));
+mountReport();
 
 // uPlot is a classic deferred script; modules run after it, so it is defined by now.
 loop();

@@ -49,5 +49,50 @@ export function formatDuration(ms) {
   const seconds = Math.floor(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  if (seconds < 2 * 86_400) {
+    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  }
+  return `${Math.floor(seconds / 86_400)} d ${Math.floor((seconds % 86_400) / 3600)} h`;
+}
+
+// The report's figures: a distribution without samples arrives as null (NaN in JSON) and reads
+// as "no data", never as NaN or 0.
+const NO_DATA = 'no data';
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+
+/** Seconds (the report's unit) shown as milliseconds; a tenth of a ms below 10 ms. */
+export function formatSecondsAsMs(seconds) {
+  if (!isNumber(seconds)) return NO_DATA;
+  const ms = seconds * 1000;
+  return ms < 10 ? `${ms.toFixed(1)} ms` : formatMs(ms);
+}
+
+/** A rate such as requests per second; two significant digits below 1, so 0.0022 is not 0.00. */
+export function formatRate(value) {
+  if (!isNumber(value)) return NO_DATA;
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 1) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+/** An amount in US dollars (the report's cost), with the digits `formatUsd` shows. */
+export function formatDollars(usd) {
+  return isNumber(usd) ? formatUsd(Math.round(usd * 1_000_000)) : NO_DATA;
+}
+
+/** A ratio as a percentage, or "no data". */
+export function formatShare(ratio) {
+  return isNumber(ratio) ? formatPercent(ratio) : NO_DATA;
+}
+
+/** Local date and time of an epoch-ms timestamp: `2026-12-07 15:04:05`. */
+export function formatDateTime(epochMs) {
+  if (!isNumber(epochMs)) return '–';
+  const date = new Date(epochMs);
+  const two = (value) => String(value).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+  );
 }

@@ -10,7 +10,7 @@ import {
 } from './format.js';
 
 /** Creates an element with a class and children (strings become text nodes). */
-function element(tag, className, ...children) {
+export function element(tag, className, ...children) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   node.append(...children.map((child) => (child instanceof Node ? child : String(child ?? ''))));
@@ -18,7 +18,7 @@ function element(tag, className, ...children) {
 }
 
 /** A coloured label such as a health or circuit state. */
-function badge(text, kind) {
+export function badge(text, kind) {
   return element('span', `badge badge-${kind}`, text);
 }
 
@@ -145,7 +145,8 @@ export function renderSpend(tableId, costs) {
 
 const SEVERITY_KIND = { info: 'muted', warning: 'warn', critical: 'bad' };
 
-function alertItem(alert, firingNow) {
+/** One alert notification; `formatWhen` shows its timestamp (the time of day by default). */
+export function alertItem(alert, firingNow, formatWhen = formatTime) {
   const labels = Object.entries(alert.labels ?? {})
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
@@ -155,7 +156,7 @@ function alertItem(alert, firingNow) {
     badge(alert.severity, SEVERITY_KIND[alert.severity] ?? 'muted'),
     badge(alert.state, alert.state === 'firing' ? 'bad' : 'ok'),
     element('span', 'strong', alert.rule),
-    element('span', 'muted', formatTime(alert.timestamp)),
+    element('span', 'muted', formatWhen(alert.timestamp)),
     element('div', '', alert.message),
   );
   if (labels) item.append(element('div', 'muted mono', labels));
