@@ -101,21 +101,21 @@ describe('error shapes and statuses', () => {
     expect(wrong.headers.get('allow')).toBe('POST');
   });
 
-  it('400 and zero upstream requests for api_base anywhere in the body', async () => {
+  it('400 and zero upstream requests for api_base in extra_body or at the top level', async () => {
     const body = {
       model: 'chat',
       messages: hello,
-      metadata: { api_base: 'http://169.254.169.254' },
+      extra_body: { api_base: 'http://169.254.169.254' },
     };
     const result = await postJson(chatURL(), body, auth);
     expect(result.status).toBe(400);
     expect(result.json().error).toMatchObject({
-      param: 'metadata.api_base',
+      param: 'extra_body.api_base',
       code: 'forbidden_parameter',
     });
     const top = await postJson(
       chatURL(),
-      { ...body, metadata: undefined, base_url: 'http://x' },
+      { ...body, extra_body: undefined, base_url: 'http://x' },
       auth,
     );
     expect(top.status).toBe(400);

@@ -88,14 +88,14 @@ describe('request limits', () => {
     }
   });
 
-  it('400 forbidden_parameter for base URLs anywhere, and no upstream is called', async () => {
+  it('400 forbidden_parameter for base URLs wherever a provider could take them, and no upstream is called', async () => {
     const bodies = [
       { model: 'chat', messages: [user('hi')], api_base: 'http://169.254.169.254' },
       { model: 'chat', messages: [{ role: 'user', content: 'hi', base_url: 'http://evil' }] },
       {
         model: 'chat',
         messages: [user('hi')],
-        tools: [{ type: 'function', function: { name: 'f', parameters: { apiBase: 'x' } } }],
+        providerOptions: { openai: { apiBase: 'x' } },
       },
     ];
     const params = [];
@@ -105,11 +105,7 @@ describe('request limits', () => {
       expectOpenAIError(result.text, { code: 'forbidden_parameter' });
       params.push(result.json().error.param);
     }
-    expect(params).toEqual([
-      'api_base',
-      'messages.0.base_url',
-      'tools.0.function.parameters.apiBase',
-    ]);
+    expect(params).toEqual(['api_base', 'messages.0.base_url', 'providerOptions.openai.apiBase']);
     const embed = await postJson(`${stack.url}/v1/embeddings`, {
       model: 'embed',
       input: 'x',

@@ -74,6 +74,14 @@ describe('parseChatRequest', () => {
     expect(run).toThrow("'messages.0.colour'");
   });
 
+  it('finds a key smuggled 100,000 levels down extra_body without overflowing the stack', () => {
+    let extra: unknown = { api_base: 'http://evil' };
+    for (let level = 0; level < 100_000; level++) extra = [extra];
+    const run = () => parseChatRequest({ model: 'm', messages: [], extra_body: extra });
+    expect(run).toThrow(GatewayError);
+    expect(run).toThrow(/^'extra_body\.0\.0\.0.*… \(200019 characters\)' is not allowed/);
+  });
+
   it('refuses routing overrides in any spelling', () => {
     for (const key of ['api_base', 'baseURL', 'api_key', 'apiKey']) {
       expect(() =>

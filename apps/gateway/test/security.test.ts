@@ -130,11 +130,11 @@ describe('a canary key never leaks', () => {
   it('refuses a key in the body without echoing it', async () => {
     const result = await postJson(
       `${gateway.url}/v1/chat/completions`,
-      { model: 'chat', messages: hello, metadata: { api_key: PROVIDER_CANARY } },
+      { model: 'chat', messages: hello, extra_body: { api_key: PROVIDER_CANARY } },
       { authorization: `Bearer ${GATEWAY_CANARY}` },
     );
     expect(result.status).toBe(400);
-    expect(result.json().error.param).toBe('metadata.api_key');
+    expect(result.json().error.param).toBe('extra_body.api_key');
     seen.push(result.text);
   });
 

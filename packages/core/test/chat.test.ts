@@ -114,7 +114,8 @@ describe('kernel.chat', () => {
     const kernel = createKernel({
       providers: [failing('a'), failing('b')],
       models: [{ name: 'chat', targets: ['a/m', 'b/m'] }],
-      routing: { retries: 1 },
+      // Failing over to b is not a retry; no retry of a tried deployment after it.
+      routing: { retries: 0 },
     });
     const error = await kernel.chat(ask()).catch((caught: unknown) => caught);
     expect(error).toMatchObject({

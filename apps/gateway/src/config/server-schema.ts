@@ -25,34 +25,62 @@ export const apiKeyEntrySchema = z.union([
   }),
 ]);
 
+/**
+ * How long a client may take to send a whole request (headers and body), and its headers alone,
+ * ms. Only receiving the request is timed: a long answer or stream is not cut.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** See `DEFAULT_REQUEST_TIMEOUT_MS`. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 15_000;
+
 /** The `server` section: listener, gateway keys, rate limits, request limits, CORS and admin. */
-export const serverConfigSchema = z.strictObject({
-  port: z.number().int().min(0).max(65_535).optional(),
-  host: z.string().min(1).optional(),
-  apiKeys: z.array(apiKeyEntrySchema).optional(),
-  bodyLimitBytes: positiveInt.optional(),
-  drainTimeoutMs: nonNegativeInt.optional(),
-  /** Default per-key limits; a key entry's own values win. */
-  rateLimits: z.strictObject(perMinute).optional(),
-  limits: z
-    .strictObject({
-      maxMessages: positiveInt.optional(),
-      maxTokens: positiveInt.optional(),
-      maxStreamDurationMs: positiveInt.optional(),
-    })
-    .optional(),
-  cors: z
-    .strictObject({
-      origins: z.array(
-        z
-          .string()
-          .regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://app.example.com, or *'),
-      ),
-    })
-    .optional(),
-  /** Serve admin routes (JSON API, /metrics, dashboard) to non-loopback clients too. */
-  exposeAdmin: z.boolean().optional(),
-});
+export const serverConfigSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65_535).optional(),
+    host: z.string().min(1).optional(),
+    apiKeys: z.array(apiKeyEntrySchema).optional(),
+    bodyLimitBytes: positiveInt.optional(),
+    drainTimeoutMs: nonNegativeInt.optional(),
+    /** Most time to receive a whole request (headers and body), ms; default 60 000. */
+    requestTimeoutMs: positiveInt.optional(),
+    /** Most time to receive a request's headers, ms; default 15 000; at most `requestTimeoutMs`. */
+    headersTimeoutMs: positiveInt.optional(),
+    /** Default per-key limits; a key entry's own values win. */
+    rateLimits: z.strictObject(perMinute).optional(),
+    limits: z
+      .strictObject({
+        maxMessages: positiveInt.optional(),
+        maxTokens: positiveInt.optional(),
+        maxStreamDurationMs: positiveInt.optional(),
+        /** Most `metadata` tags in one request; default 64. */
+        maxTags: positiveInt.optional(),
+        /** Most UTF-8 bytes of all `metadata` keys and values together; default 4096. */
+        maxTagBytes: positiveInt.optional(),
+      })
+      .optional(),
+    cors: z
+      .strictObject({
+        origins: z.array(
+          z
+            .string()
+            .regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://app.example.com, or *'),
+        ),
+      })
+      .optional(),
+    /** Serve admin routes (JSON API, /metrics, dashboard) to non-loopback clients too. */
+    exposeAdmin: z.boolean().optional(),
+  })
+  .superRefine((server, context) => {
+    const request = server.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const headers = server.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+    // Headers are part of the request: node:http refuses a longer header timeout.
+    if (headers > request)
+      context.addIssue({
+        code: 'custom',
+        path: ['headersTimeoutMs'],
+        message: `${headers} is longer than server.requestTimeoutMs (${request}); at most that`,
+      });
+  });
 
 /** The top-level `logging` section. */
 export const loggingConfigSchema = z.strictObject({

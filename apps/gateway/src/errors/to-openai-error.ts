@@ -1,4 +1,5 @@
-import { LoomError, redactSecrets } from '@loom/core';
+import { LoomError, ModelNotFoundError, redactSecrets } from '@loom/core';
+import { capEcho, MAX_CAPPED_LENGTH, MAX_ECHO_LENGTH } from './cap-echo.js';
 import { GatewayError, type OpenAIErrorType } from './gateway-error.js';
 
 /** The JSON body of an OpenAI error. */
@@ -34,6 +35,21 @@ function decisive(error: LoomError): LoomError {
   return error.code === 'all_providers_failed' && LoomError.isInstance(cause) ? cause : error;
 }
 
+// A gateway error's wording plus the capped values it repeats stays well under this: the cap
+// catches a message or param that repeats a client's value uncapped.
+const MAX_GATEWAY_MESSAGE_LENGTH = 600;
+
+/**
+ * The message of a Loom error for the caller, secrets blanked. The one that repeats what a
+ * client sent is "no such model": its model name is capped there.
+ */
+function loomMessage(error: LoomError): string {
+  const message = redactSecrets(error.message);
+  if (!ModelNotFoundError.isInstance(error) || error.model.length <= MAX_ECHO_LENGTH)
+    return message;
+  return message.split(error.model).join(capEcho(error.model));
+}
+
 function fromLoomError(error: LoomError): OpenAIErrorResponse {
   const source = decisive(error);
   let status = error.statusCode ?? 500;
@@ -51,7 +67,7 @@ function fromLoomError(error: LoomError): OpenAIErrorResponse {
     retryAfterSeconds,
     body: {
       error: {
-        message: redactSecrets(error.message),
+        message: loomMessage(error),
         type: typeForStatus(status),
         param: null,
         code: upstreamAuth ? 'upstream_authentication_failed' : code,
@@ -71,7 +87,12 @@ export function toOpenAIError(error: unknown): OpenAIErrorResponse {
       status: error.status,
       retryAfterSeconds: error.retryAfterSeconds,
       body: {
-        error: { message: error.message, type: error.type, param: error.param, code: error.code },
+        error: {
+          message: capEcho(error.message, MAX_GATEWAY_MESSAGE_LENGTH),
+          type: error.type,
+          param: error.param === null ? null : capEcho(error.param, MAX_CAPPED_LENGTH),
+          code: error.code,
+        },
       },
     };
   }

@@ -55,7 +55,10 @@ export interface OpenLedgerOptions {
    * appended to it, one `write`, instead of after its own SQLite commit.
    */
   journal?: boolean;
-  /** The journal's errors: a failed copy into SQLite (retried), a damaged journal kept aside. */
+  /**
+   * The ledger's errors: the journal's (a failed copy into SQLite, retried; a damaged journal kept
+   * aside) and PostgreSQL's (unreachable, once per outage; a row it refused; rows lost at close).
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -84,6 +87,7 @@ export async function openLedger(
       return openPostgresLedger({
         connectionString: location.connectionString,
         ...(location.schema ? { schema: location.schema } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
       });
   }
 }
@@ -100,5 +104,6 @@ export function unclosable(store: LedgerStore): LedgerStore {
   };
   // Only when the store has it: its absence is what tells the cost plugin to wait for writes.
   if (store.appendSync) view.appendSync = store.appendSync.bind(store);
+  if (store.health) view.health = store.health.bind(store);
   return view;
 }

@@ -11,11 +11,13 @@ import {
   type GatewayOptions,
   type RunningGateway,
 } from '../server/create-gateway.js';
+import type { DependencyStatus } from '../server/readiness.js';
 import type { Route } from '../server/route-request.js';
 import { configSecrets, gatewayServerOptions } from '../server/server-options.js';
 import { AlertLog } from './alert-log.js';
 import { AlertRules } from './alert-rules.js';
 import { buildGeneration, type Generation } from './generation.js';
+import { ledgerDependency, reportLedgerState, servedLedger } from './ledger-state.js';
 import type { MonitorState } from './monitor-generation.js';
 import { reportRedisState } from './redis-gauge.js';
 import { RequestCostLog } from './request-cost-log.js';
@@ -131,22 +133,23 @@ export async function startLoom(
   rules?.apply(config.alerts);
 
   const redis = opened.shared.redis;
+  const ledger = servedLedger(opened.shared.ledger);
+  const dependencies = (): DependencyStatus[] => [
+    // Fail-closed budgets cannot admit while Redis is away: take this node out of rotation.
+    ...(redis
+      ? [{ name: 'redis', state: redis.state(), required: redis.policy === 'closed' }]
+      : []),
+    ...(ledger ? [ledgerDependency(ledger)] : []),
+  ];
   const serverOptions = gatewayServerOptions(config, plugins.secrets);
   const logger = options.gatewayOptions?.logger ?? serverOptions.logger;
   const listening = createGateway({
     kernel: current.kernel,
     ...serverOptions,
-    ...(redis
-      ? {
-          // Without any per-minute limit, the in-memory limiter admits for free; Redis would
-          // cost a round trip per request for nothing.
-          ...(hasRateLimits(config) ? { rateLimiter: redis.rateLimiter } : {}),
-          // Fail-closed budgets cannot admit while Redis is away: take this node out of rotation.
-          dependencies: () => [
-            { name: 'redis', state: redis.state(), required: redis.policy === 'closed' },
-          ],
-        }
-      : {}),
+    // Without any per-minute limit, the in-memory limiter admits for free; Redis would cost a
+    // round trip per request for nothing.
+    ...(redis && hasRateLimits(config) ? { rateLimiter: redis.rateLimiter } : {}),
+    ...(redis || ledger ? { dependencies } : {}),
     ...options.gatewayOptions,
     routes: {
       ...options.routes,
@@ -166,12 +169,14 @@ export async function startLoom(
     options.host ?? config.server?.host ?? '127.0.0.1',
   );
   const stopRedisGauge = redis && monitor ? reportRedisState(redis, monitor) : undefined;
+  const stopLedgerGauge = ledger ? reportLedgerState(ledger, monitor, log) : undefined;
   let gateway: RunningGateway;
   try {
     gateway = await listening;
   } catch (error) {
     // The port was taken (or the address is wrong): release what was started, keep the error.
     stopRedisGauge?.();
+    stopLedgerGauge?.();
     rules?.stop();
     await current.kernel.stop({ drainTimeoutMs: 0 });
     unwatchCurrent();
@@ -277,6 +282,7 @@ export async function startLoom(
       await queue;
       await gateway.close();
       stopRedisGauge?.();
+      stopLedgerGauge?.();
       rules?.stop();
       // Stopping the kernel tears down the cost plugin, which flushes its queued ledger records.
       await current.kernel.stop();

@@ -1,12 +1,19 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kernel } from '@loom/core';
 import type { Logger } from 'pino';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/server-schema.js';
 import { logAccess } from '../logging/access-log.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { createApiKeyChecker, type GatewayKeyEntry } from './api-keys.js';
 import { clientGone } from './call-signal.js';
 import type { CorsOptions } from './cors.js';
+import { answered, answerHalfClosedClients, answering } from './half-close.js';
 import { createMemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
 import type { RateLimiter, RateLimits } from './rate-limit/rate-limiter.js';
 import type { DependencyStatus } from './readiness.js';
@@ -42,6 +49,14 @@ export interface GatewayOptions {
   bodyLimitBytes?: number;
   /** How long `close()` waits for in-flight requests and streams, ms; default 10 000. */
   drainTimeoutMs?: number;
+  /**
+   * Most time a client may take to send a whole request, headers and body, ms; default 60 000.
+   * Past it the socket is answered 408 and closed. Only receiving is timed: answers and streams,
+   * however long, are not.
+   */
+  requestTimeoutMs?: number;
+  /** Most time a client may take to send a request's headers, ms; default 15 000. */
+  headersTimeoutMs?: number;
   /** More routes by path (JSON API, metrics, dashboard); the OpenAI routes cannot be replaced. */
   routes?: Readonly<Record<string, Route>>;
   /** Shared services `/readyz` reports; a `required` one that is not ready makes it answer 503. */
@@ -104,8 +119,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
     const exchange: Exchange = { request, response, requestId, record };
     inFlight.add(response);
+    answering(exchange);
     response.once('close', () => {
       inFlight.delete(response);
+      answered(exchange);
       clientGone(exchange);
       settle(routeOptions, exchange, options.logger, startedAt);
     });
@@ -120,7 +137,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     listen(port, host = '127.0.0.1') {
-      const server = createServer(handle);
+      const server = createServer(serverTimeouts(options), handle);
+      answerHalfClosedClients(server);
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -136,6 +154,25 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
       });
     },
+  };
+}
+
+/**
+ * node:http's limits on receiving a request (its defaults: 300 s for a request, and it checks
+ * only every 30 s). A client trickling its headers or body cannot hold a socket past them.
+ */
+function serverTimeouts(options: GatewayOptions): ServerOptions {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // node:http refuses a header timeout longer than the request's.
+  const headersTimeout = Math.min(
+    options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    requestTimeout,
+  );
+  return {
+    requestTimeout,
+    headersTimeout,
+    // Checked at a tenth of the shorter limit, at most every second.
+    connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(headersTimeout / 10))),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { capEcho } from '../errors/cap-echo.js';
 import { GatewayError, invalidRequest } from '../errors/gateway-error.js';
+import { assertNestingDepth } from '../wire/nesting-depth.js';
 
 function tooLarge(limit: number): GatewayError {
   return new GatewayError({
@@ -39,14 +41,31 @@ function readRaw(request: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Reads and parses a JSON body of at most `limit` bytes: 413 above it, 400 for bad JSON. */
+/**
+ * What JSON.parse said was wrong, without the text of the body: V8 quotes up to ten characters
+ * of it after the offending token (`Unexpected token 's', "sk-live-ab"... is not valid JSON`),
+ * and a body may hold a key or a prompt.
+ */
+function parseProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : 'parse error';
+  const quoted = message.search(/, (?:\.\.\.)?"/);
+  return capEcho(quoted === -1 ? message : message.slice(0, quoted));
+}
+
+/**
+ * Reads and parses a JSON body of at most `limit` bytes: 413 above it, 400 for bad JSON or for
+ * objects and arrays nested too deep to walk safely.
+ */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const raw = await readRaw(request, limit);
   if (raw.length === 0) throw invalidRequest('Request body is empty; send a JSON object.', null);
+  let body: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    const detail = error instanceof Error ? error.message : 'parse error';
-    throw invalidRequest(`Request body is not valid JSON: ${detail}.`, null, 'invalid_json');
+    const problem = parseProblem(error);
+    throw invalidRequest(`Request body is not valid JSON: ${problem}.`, null, 'invalid_json');
   }
+  assertNestingDepth(body);
+  return body;
 }

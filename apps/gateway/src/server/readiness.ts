@@ -5,7 +5,7 @@ export interface Readiness {
   ready: boolean;
   reason?: string;
   providers: Array<{ id: string; status: string; message?: string }>;
-  /** Shared services (Redis) and their state. */
+  /** Shared services (Redis, the ledger's database) and their state. */
   dependencies?: DependencyStatus[];
 }
 
@@ -14,6 +14,8 @@ export interface DependencyStatus {
   name: string;
   state: string;
   required: boolean;
+  /** Cost rows held in memory until the service takes them (the ledger). */
+  queuedRows?: number;
 }
 
 /**

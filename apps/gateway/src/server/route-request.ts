@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { capEcho } from '../errors/cap-echo.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { formatModelList } from '../wire/models-list.js';
@@ -100,7 +101,7 @@ const ROUTES: Record<string, Route> = {
 };
 
 function notFound(path: string): GatewayError {
-  const message = `Unknown route '${path}'.`;
+  const message = `Unknown route '${capEcho(path)}'.`;
   return new GatewayError({
     status: 404,
     type: 'invalid_request_error',
@@ -157,19 +158,20 @@ async function admitLimited(
 export async function routeRequest(options: RouteOptions, exchange: Exchange): Promise<void> {
   const { request, response } = exchange;
   const path = exchange.record.path;
+  // HEAD is GET without the body (load balancers probe with it): the handler runs as for GET,
+  // and Node's server leaves the body of a HEAD response out, keeping status and headers.
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
   // An added route may be keyed `POST /path` to sit beside a `GET` one on the same path.
   const route =
-    ROUTES[path] ??
-    options.extraRoutes?.[`${request.method} ${path}`] ??
-    options.extraRoutes?.[path];
+    ROUTES[path] ?? options.extraRoutes?.[`${method} ${path}`] ?? options.extraRoutes?.[path];
   if (!route) throw notFound(path);
   if (route.admin) assertAdminAccess(request, options.exposeAdmin);
   // Admin routes are same-origin (the dashboard): they never answer other origins.
   else if (isPreflight(request))
     return answerPreflight(options.cors, request, response, route.method);
   else applyCors(options.cors, request, response);
-  if (request.method !== route.method) {
-    response.setHeader('allow', route.method);
+  if (method !== route.method) {
+    response.setHeader('allow', route.method === 'GET' ? 'GET, HEAD' : route.method);
     throw new GatewayError({
       status: 405,
       type: 'invalid_request_error',

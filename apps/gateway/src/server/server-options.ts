@@ -58,6 +58,8 @@ export function gatewayServerOptions(
     ...(server?.apiKeys ? { apiKeys: server.apiKeys } : {}),
     ...(server?.bodyLimitBytes ? { bodyLimitBytes: server.bodyLimitBytes } : {}),
     ...(server?.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: server.drainTimeoutMs }),
+    ...(server?.requestTimeoutMs ? { requestTimeoutMs: server.requestTimeoutMs } : {}),
+    ...(server?.headersTimeoutMs ? { headersTimeoutMs: server.headersTimeoutMs } : {}),
     ...(server?.rateLimits ? { rateLimits: server.rateLimits } : {}),
     ...(server?.limits ? { limits: server.limits } : {}),
     ...(server?.cors ? { cors: server.cors } : {}),

@@ -1,4 +1,6 @@
+import { capEcho } from '../errors/cap-echo.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { isContainer, type JsonStep, JsonWalk, spellPath } from './json-walk.js';
 
 // Spellings of "send this request somewhere else / with this key". Compared after lowercasing
 // and dropping `_` and `-`, so `api_base`, `apiBase` and `API-BASE` are one name.
@@ -25,40 +27,79 @@ function isForbidden(key: string): boolean {
   return verdict;
 }
 
-/** The dotted path of the first forbidden key anywhere in `value`, or undefined. */
-export function findForbiddenKey(value: unknown, path = ''): string | undefined {
-  // The way down is kept as a list and spelled out only when a forbidden key is found: building
-  // every key's dotted path (and `entries()` pairs) on the way cost ~1.5 KB per request.
-  const trail: Array<string | number> = [];
-  return search(value, trail) ? spell(path, trail) : undefined;
-}
+/**
+ * What part of a body a value is. `data` is the caller's own data, which no provider reads as a
+ * setting: tool and response JSON schemas, message content, metadata. A schema may well have a
+ * property `api_key`, so these are not searched. Everything else (the top level, `extra_body`,
+ * provider options, any member the gateway does not know) is `other` and searched to the end.
+ */
+type Place =
+  | 'body'
+  | 'messages'
+  | 'message'
+  | 'tools'
+  | 'tool'
+  | 'function'
+  | 'format'
+  | 'formatSchema'
+  | 'other'
+  | 'data';
 
-/** True when `value` holds a forbidden key; `trail` then leads to it. */
-function search(value: unknown, trail: Array<string | number>): boolean {
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      trail.push(index);
-      if (search(value[index], trail)) return true;
-      trail.pop();
+const MEMBERS = new Map<Place, ReadonlyMap<string, Place>>([
+  [
+    'body',
+    new Map<string, Place>([
+      ['messages', 'messages'],
+      ['tools', 'tools'],
+      ['response_format', 'format'],
+      ['metadata', 'data'],
+    ]),
+  ],
+  ['message', new Map<string, Place>([['content', 'data']])],
+  ['tool', new Map<string, Place>([['function', 'function']])],
+  ['function', new Map<string, Place>([['parameters', 'data']])],
+  ['format', new Map<string, Place>([['json_schema', 'formatSchema']])],
+  ['formatSchema', new Map<string, Place>([['schema', 'data']])],
+]);
+const ELEMENTS = new Map<Place, Place>([
+  ['messages', 'message'],
+  ['tools', 'tool'],
+]);
+
+/** A forbidden key outside user data (with its path when `trace`), or undefined. */
+function search(body: object, trace: boolean): JsonStep | undefined {
+  const walk = new JsonWalk<Place>(body, 'body', trace);
+  while (walk.next()) {
+    const { value, tag } = walk;
+    if (Array.isArray(value)) {
+      const place = ELEMENTS.get(tag) ?? 'other';
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        if (isContainer(item)) walk.push(item, index, place);
+      }
+      continue;
     }
-    return false;
+    const members = MEMBERS.get(tag);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (isForbidden(key)) return walk.stepTo(key);
+      const item = value[key];
+      const place = members?.get(key) ?? 'other';
+      if (place !== 'data' && isContainer(item)) walk.push(item, key, place);
+    }
   }
-  if (typeof value !== 'object' || value === null) return false;
-  const object = value as Record<string, unknown>;
-  for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
-    trail.push(key);
-    if (isForbidden(key) || search(object[key], trail)) return true;
-    trail.pop();
-  }
-  return false;
+  return undefined;
 }
 
-/** `path` and the trail joined with dots, as `a.0.apiKey`; an empty start adds no dot. */
-function spell(path: string, trail: ReadonlyArray<string | number>): string {
-  let spelled = path;
-  for (const step of trail) spelled = spelled ? `${spelled}.${step}` : String(step);
-  return spelled;
+/**
+ * The dotted path of a key that names an upstream URL or key where a provider could
+ * take it as a setting, or undefined. User data (tool schemas, message content, metadata) may
+ * name such fields freely. The walk loops instead of recursing, so no nesting overflows it.
+ */
+export function findForbiddenKey(body: unknown): string | undefined {
+  if (!isContainer(body) || search(body, false) === undefined) return undefined;
+  const step = search(body, true);
+  return step ? spellPath(step) : undefined;
 }
 
 /**
@@ -67,8 +108,9 @@ function spell(path: string, trail: ReadonlyArray<string | number>): string {
  * at a host of its choosing.
  */
 export function assertNoRoutingOverride(body: unknown): void {
-  const path = findForbiddenKey(body);
-  if (path === undefined) return;
+  const found = findForbiddenKey(body);
+  if (found === undefined) return;
+  const path = capEcho(found);
   throw new GatewayError({
     status: 400,
     type: 'invalid_request_error',

@@ -100,6 +100,7 @@ export class AttemptTracker {
     const durationMs = performance.now() - this.startedAt;
     this.context.attempts.push({ attempt: this.number, deployment: this.deployment, durationMs });
     this.runtime.stats.attemptSucceeded(this.deployment.id, durationMs, usage);
+    this.runtime.health.trafficSucceeded(this.deployment.providerId);
     this.runtime.router.onAttemptEnd?.(this.deployment, {
       ok: true,
       durationMs,

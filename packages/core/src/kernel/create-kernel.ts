@@ -104,6 +104,7 @@ class LoomKernel implements Kernel {
       events: this.events,
       telemetry: options.telemetry === false ? undefined : new GenAiTelemetry(options.telemetry),
       stats: this.stats_,
+      health: this.health_,
       inFlight: new InFlight(),
       now,
       generateId,

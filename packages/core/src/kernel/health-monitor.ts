@@ -6,9 +6,15 @@ import type { EventBus } from './event-bus.js';
 /**
  * Calls every provider's `doHealth` on a jittered interval (so many gateways do not probe in
  * step) and keeps the last report. Timers are unref'd: health checks never keep a process alive.
+ * A provider with no report is given the benefit of the doubt; a provider whose upstream lacks
+ * the probed endpoint reports `degraded` with the reason (v1 has no `unknown`), which routes like
+ * `up`: traffic and the circuit breaker decide. A real request that succeeds marks a `down`
+ * provider up at once.
  */
 export class HealthMonitor {
   private readonly reports = new Map<string, HealthReport>();
+  /** When a real request last brought each provider back up. */
+  private readonly upByTraffic = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly controller = new AbortController();
   private running = false;
@@ -40,6 +46,16 @@ export class HealthMonitor {
     return this.reports.get(providerId);
   }
 
+  /** A real request to the provider succeeded: a `down` report gives way to `up` at once. */
+  trafficSucceeded(providerId: string): void {
+    if (this.reports.get(providerId)?.status !== 'down') return;
+    const now = this.now();
+    const report: HealthReport = { status: 'up', checkedAt: now };
+    this.reports.set(providerId, report);
+    this.upByTraffic.set(providerId, now);
+    this.events.emit('provider:health', { providerId, report, previous: 'down' });
+  }
+
   private schedule(provider: ProviderV1): void {
     if (!this.running) return;
     const delay = this.intervalMs * (0.8 + Math.random() * 0.4);
@@ -53,6 +69,7 @@ export class HealthMonitor {
 
   private async check(provider: ProviderV1): Promise<void> {
     const started = performance.now();
+    const startedAt = this.now();
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.timeoutMs)]);
     let report: HealthReport;
     try {
@@ -73,6 +90,11 @@ export class HealthMonitor {
       };
     }
     if (!this.running) return;
+    // A check that began before a real request succeeded says nothing newer than that success.
+    if (report.status === 'down' && (this.upByTraffic.get(provider.id) ?? -1) >= startedAt) {
+      this.schedule(provider);
+      return;
+    }
     const previous = this.reports.get(provider.id)?.status;
     this.reports.set(provider.id, report);
     this.events.emit('provider:health', { providerId: provider.id, report, previous });

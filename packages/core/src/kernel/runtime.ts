@@ -4,6 +4,7 @@ import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { GenAiTelemetry } from '../telemetry/gen-ai-telemetry.js';
 import type { EmbedBatcher } from './embed-batcher.js';
 import type { EventBus } from './event-bus.js';
+import type { HealthMonitor } from './health-monitor.js';
 import type { HookSet } from './hook-set.js';
 import type { InFlight } from './in-flight.js';
 import type { StatsRecorder } from './kernel-stats.js';
@@ -17,6 +18,8 @@ export interface KernelRuntime {
   readonly events: EventBus;
   readonly telemetry: GenAiTelemetry | undefined;
   readonly stats: StatsRecorder;
+  /** Active health; told when a real request succeeds, so a `down` provider comes back up. */
+  readonly health: Pick<HealthMonitor, 'trafficSucceeded'>;
   readonly inFlight: InFlight;
   readonly now: () => number;
   readonly generateId: () => string;

@@ -66,6 +66,8 @@ export class DeploymentState {
   /** No traffic until then (epoch ms): auth failures, quota, rate limits. */
   cooldownUntil = 0;
   cooldownReason?: string;
+  /** When the last real request went to it while its provider's health check said down. */
+  trafficProbeAt = Number.NEGATIVE_INFINITY;
   load?: LoadSignal;
   loadRequestedAt = 0;
   /** Last time the router looked at this deployment, epoch ms; the longest idle are forgotten first. */

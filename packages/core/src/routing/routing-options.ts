@@ -6,7 +6,12 @@ import type { StrategyName } from './strategies.js';
 export interface RoutingOptions {
   /** Ranking strategy; default `priority` (configured order). A request's `priority` overrides it. */
   strategy?: StrategyName;
-  /** Extra attempts after the first, across all deployments; default 2. */
+  /**
+   * Retries of a deployment this request already tried (after backoff), across all deployments;
+   * default 2. The first try of each untried healthy deployment is failover, not a retry: it is
+   * never refused by this limit or the retry budget, so a request fails only when no such
+   * deployment is left.
+   */
   retries?: number;
   /** First backoff before retrying a deployment that already failed, ms (full jitter); default 128. */
   initialBackoffMs?: number;
@@ -22,6 +27,12 @@ export interface RoutingOptions {
   circuitBreaker?: CircuitBreakerOptions;
   /** The retry budget shared by all requests of this router. */
   retryBudget?: RetryBudgetOptions;
+  /**
+   * How often a deployment kept away only by its provider's health check (`down`) gets one real
+   * request when no other candidate can take it, ms; default 5 000. One success marks the
+   * provider up at once: a probe can be wrong, and traffic decides.
+   */
+  trafficProbeIntervalMs?: number;
   /**
    * When every candidate is unhealthy, try them anyway instead of failing fast (Envoy's panic
    * threshold, all or nothing); default false.
@@ -62,6 +73,7 @@ export const routingDefaults: Required<Omit<RoutingOptions, Optional>> = {
   retryAfterCapMs: 60_000,
   authCooldownMs: 60_000,
   quotaCooldownMs: 300_000,
+  trafficProbeIntervalMs: 5_000,
   panicMode: false,
   loadIntervalMs: 1_000,
   maxTrackedDeployments: 10_000,

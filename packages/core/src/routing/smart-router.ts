@@ -87,8 +87,24 @@ export class SmartRouter implements Router {
     if (!state.breaker.allows(now)) return `circuit ${state.breaker.current(now)}`;
     if (now < state.cooldownUntil)
       return `cooling down until ${new Date(state.cooldownUntil).toISOString()} (${state.cooldownReason})`;
-    if (this.runtime?.health(deployment.providerId)?.status === 'down')
-      return 'provider health check says down';
+    if (this.healthDown(deployment)) return 'provider health check says down';
+    return undefined;
+  }
+
+  /**
+   * Among `deployments`, one kept away only by its provider's health check whose probe interval
+   * has passed: it takes this one real request (a probe by traffic), since a health check can be
+   * wrong and traffic decides. Undefined when there is none.
+   */
+  trafficProbe(deployments: readonly Deployment[], now: number): Deployment | undefined {
+    for (const deployment of deployments) {
+      const state = this.state(deployment);
+      if (!this.healthDown(deployment) || !state.breaker.allows(now)) continue;
+      if (now < state.cooldownUntil) continue;
+      if (now < state.trafficProbeAt + this.options.trafficProbeIntervalMs) continue;
+      state.trafficProbeAt = now;
+      return deployment;
+    }
     return undefined;
   }
 
@@ -96,9 +112,16 @@ export class SmartRouter implements Router {
   retryAfterMs(deployments: readonly Deployment[], now: number): number {
     const waits = deployments.map((d) => {
       const state = this.state(d);
-      return Math.max(state.breaker.retryAfterMs(now), state.cooldownUntil - now, 0);
+      const probe = this.healthDown(d)
+        ? state.trafficProbeAt + this.options.trafficProbeIntervalMs - now
+        : 0;
+      return Math.max(state.breaker.retryAfterMs(now), state.cooldownUntil - now, probe, 0);
     });
     return Math.max(1_000, Math.min(...waits.filter((w) => w > 0), 30_000));
+  }
+
+  private healthDown(deployment: Deployment): boolean {
+    return this.runtime?.health(deployment.providerId)?.status === 'down';
   }
 
   /** Candidates that fit the request, ranked by the request's or the configured strategy. */

@@ -1,4 +1,4 @@
-import { type HealthReport, LoomError, type ModelInfo } from '@loom/core';
+import { type HealthReport, LoomError, type ModelInfo, ProviderCallError } from '@loom/core';
 import type { CompatibleRuntime } from './compatible-runtime.js';
 import { isRecord } from './guards.js';
 import type { ModelOverrides } from './openai-compatible-config.js';
@@ -59,9 +59,15 @@ export async function listModels(
   return mapModelList(json, runtime.models);
 }
 
+/** Statuses that say "this upstream has no such endpoint", not "this upstream is down". */
+const UNSUPPORTED_PROBE = new Set([404, 405, 501]);
+
 /**
- * The default `doHealth`: `GET /models` answers (up) or not (down, with the reason). Rejects only
- * when the caller's signal fired.
+ * The default `doHealth`: `GET /models` answers (up) or not (down, with the reason). An upstream
+ * without that endpoint (404 / 405 / 501: several proxies and minimal servers) is not down: its
+ * health is unknown and traffic decides. HealthStatus v1 has no `unknown`, so it reports
+ * `degraded` (answering, but only partly: no model list), which routes like `up`, with the
+ * reason. Rejects only when the caller's signal fired.
  */
 export async function checkHealth(
   runtime: CompatibleRuntime,
@@ -69,18 +75,17 @@ export async function checkHealth(
 ): Promise<HealthReport> {
   signal.throwIfAborted();
   const started = performance.now();
+  const latencyMs = () => Math.round(performance.now() - started);
   try {
     await listModels(runtime, signal);
-    const checkedAt = Date.now();
-    return { status: 'up', checkedAt, latencyMs: Math.round(performance.now() - started) };
+    return { status: 'up', checkedAt: Date.now(), latencyMs: latencyMs() };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    if (ProviderCallError.isInstance(error) && UNSUPPORTED_PROBE.has(error.upstreamStatus ?? 0)) {
+      const message = `GET ${runtime.paths.models} answered ${error.upstreamStatus}: this upstream has no model list, so its health is unknown; requests decide.`;
+      return { status: 'degraded', checkedAt: Date.now(), latencyMs: latencyMs(), message };
+    }
     const message = LoomError.isInstance(error) ? error.message : safeText(String(error), []);
-    return {
-      status: 'down',
-      checkedAt: Date.now(),
-      latencyMs: Math.round(performance.now() - started),
-      message,
-    };
+    return { status: 'down', checkedAt: Date.now(), latencyMs: latencyMs(), message };
   }
 }
