@@ -1,32 +1,18 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDemo, startDemo } from '../src/demo/start-demo.js';
+import {
+  ARTIFACTS,
+  chromiumOrSkip,
+  LIVE_TIMEOUT,
+  launchChromium,
+  pageProblems,
+  textOf,
+} from './headless-chromium.js';
 
-// Debian's chromium, as in dashboard.test.ts: locally without it the test skips and says why; in
-// CI a missing browser is a failure, never a skip.
-const CHROMIUM = process.env.LOOM_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI) {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}; CI must install it (apt-get install chromium).`,
-  );
-}
-if (!HAVE_CHROMIUM) {
-  console.warn(
-    `dashboard report test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`,
-  );
-}
-
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-artifacts');
-const LIVE_TIMEOUT = 30_000;
-
-/** Text of an element, trimmed. */
-const textOf = async (page: Page, selector: string) =>
-  ((await page.locator(selector).first().textContent({ timeout: LIVE_TIMEOUT })) ?? '').trim();
+const RUN = chromiumOrSkip('dashboard report test');
 
 /** The number an element shows (`1,234`, `$0.0012`); NaN when it shows none. */
 async function numberOf(page: Page, selector: string): Promise<number> {
@@ -48,14 +34,11 @@ async function apiErrorMessage(demo: RunningDemo, query: string): Promise<string
   return body.error.message;
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('dashboard Report view in headless Chromium', () => {
+describe.skipIf(!RUN)('dashboard Report view in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -70,13 +53,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard Report view in headless Chromium', ()
       write: () => {},
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
+    const problems = pageProblems(page);
     try {
-      await page.goto(`${demo.dashboardURL}?interval=700`);
+      await page.goto(`${demo.dashboardURL}?interval=700ms`);
       await page.getByRole('tab', { name: 'Report' }).click();
       await page.getByRole('heading', { name: 'Report' }).waitFor();
       expect(page.url()).toContain('view=report');

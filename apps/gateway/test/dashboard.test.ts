@@ -1,31 +1,19 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../src/dashboard/dashboard-routes.js';
 import { type RunningDemo, startDemo } from '../src/demo/start-demo.js';
+import {
+  ARTIFACTS,
+  chromiumOrSkip,
+  LIVE_TIMEOUT,
+  launchChromium,
+  pageProblems,
+  textOf,
+} from './headless-chromium.js';
 
-// Debian's chromium (TOOLCHAIN.md); `.ci/run` installs it. Locally without it the test skips and
-// says why; in CI a missing browser is a failure, never a skip.
-const CHROMIUM = process.env.LOOM_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI) {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}; CI must install it (apt-get install chromium).`,
-  );
-}
-if (!HAVE_CHROMIUM) {
-  console.warn(`dashboard test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-}
-
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-artifacts');
-const LIVE_TIMEOUT = 30_000;
-
-/** Text of an element, trimmed. */
-const textOf = async (page: Page, selector: string) =>
-  ((await page.locator(selector).first().textContent({ timeout: LIVE_TIMEOUT })) ?? '').trim();
+const RUN = chromiumOrSkip('dashboard test');
 
 /** The number an element shows (`1,234`, `$0.0012`); NaN before it shows one. */
 async function numberOf(page: Page, selector: string): Promise<number> {
@@ -41,14 +29,11 @@ async function waitForNumber(page: Page, selector: string, above: number): Promi
   return numberOf(page, selector);
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('dashboard in headless Chromium', () => {
+describe.skipIf(!RUN)('dashboard in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -77,13 +62,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in headless Chromium', () => {
       write: () => {},
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
+    const problems = pageProblems(page);
     try {
-      const response = await page.goto(`${demo.dashboardURL}?interval=700`);
+      const response = await page.goto(`${demo.dashboardURL}?interval=700ms`);
       expect(response?.status()).toBe(200);
       expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
 
@@ -123,7 +104,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in headless Chromium', () => {
     const page = await browser.newPage();
     try {
       demo = await startDemo({ port: 0, apiKeys: [key], outage: false, write: () => {} });
-      await page.goto(`${demo.dashboardURL}?interval=700`);
+      await page.goto(`${demo.dashboardURL}?interval=700ms`);
       await page.locator('#key-form').waitFor({ state: 'visible', timeout: LIVE_TIMEOUT });
       expect(await textOf(page, '#status')).toContain('needs an API key');
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { startTcpProxy, type TcpProxy } from '@loom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RuntimeStack, startRuntimeStack } from './runtime-stack.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /** The part of `pg` this test uses (the gateway has no `@types/pg`; the driver is its dependency). */
 interface PgPool {

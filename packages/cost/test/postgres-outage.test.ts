@@ -6,10 +6,10 @@ import {
   openPostgresLedger,
   type PostgresLedgerOptions,
 } from '@loom/cost';
+import { startTcpProxy } from '@loom/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeRecord } from './ledger-conformance.js';
-import { startTcpProxy } from './redis-tcp-proxy.js';
 
 const postgresUrl = process.env.LOOM_TEST_POSTGRES_URL;
 if (!postgresUrl)

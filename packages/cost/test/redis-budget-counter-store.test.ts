@@ -11,10 +11,10 @@ import {
   watchRedisConnection,
   windowAt,
 } from '@loom/cost';
+import { startTcpProxy } from '@loom/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeRecord } from './ledger-conformance.js';
-import { startTcpProxy } from './redis-tcp-proxy.js';
 
 const redisUrl = process.env.LOOM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisReachable = await (async () => {
@@ -198,7 +198,7 @@ describe.runIf(redisReachable)('Redis budget counters', () => {
   });
 
   it('fails closed while Redis is unreachable, without hanging, and recovers when it returns', async () => {
-    const proxy = await startTcpProxy(redisUrl);
+    const proxy = await startTcpProxy(redisUrl, 6379);
     opened.push(proxy);
     const prefix = freshPrefix();
     const client = new Redis(proxy.url, failFastRedisOptions(500));
@@ -238,7 +238,7 @@ describe.runIf(redisReachable)('Redis budget counters', () => {
   });
 
   it('fails open when asked: admits on node-local counters and pushes their spend on recovery', async () => {
-    const proxy = await startTcpProxy(redisUrl);
+    const proxy = await startTcpProxy(redisUrl, 6379);
     opened.push(proxy);
     const prefix = freshPrefix();
     const store = await open(prefix, { url: proxy.url, onUnavailable: 'open' });
@@ -277,7 +277,7 @@ describe.runIf(redisReachable)('Redis budget counters', () => {
   });
 
   it('pushes the spend of a request admitted during the outage that settles after Redis is back', async () => {
-    const proxy = await startTcpProxy(redisUrl);
+    const proxy = await startTcpProxy(redisUrl, 6379);
     opened.push(proxy);
     const prefix = freshPrefix();
     const store = await open(prefix, { url: proxy.url, onUnavailable: 'open' });

@@ -31,6 +31,7 @@ export {
   mockToolCall,
 } from './mock-provider/mock-steps.js';
 export { type MetricRecording, recordMetrics } from './record-metrics.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { countSimulatedTokens } from './upstreams/answer/simulated-tokens.js';
 export { SIMULATE_HEADER } from './upstreams/server/fault-rules.js';
 export type {

@@ -2,8 +2,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy to a real server (PostgreSQL, Redis) that a test can cut (dropping every open
- * connection, idle or busy, and refusing new ones) and restore. The same idea as
- * packages/cost/test/redis-tcp-proxy.ts.
+ * connection, idle or busy, and refusing new ones) and restore: an outage of a dependency,
+ * without stopping the server other tests share.
  */
 export interface TcpProxy {
   /** `target` with the proxy's host and port. */
@@ -13,7 +13,10 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** Starts a proxy on a free loopback port to `target` (`postgres://user@host:port/db`). */
+/**
+ * Starts a proxy on a free loopback port to `target` (`postgres://user@host:port/db`,
+ * `redis://host:port`); `defaultPort` is used when the URL names none.
+ */
 export async function startTcpProxy(target: string, defaultPort: number): Promise<TcpProxy> {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
