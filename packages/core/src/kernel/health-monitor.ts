@@ -70,7 +70,12 @@ export class HealthMonitor {
   private async check(provider: ProviderV1): Promise<void> {
     const started = performance.now();
     const startedAt = this.now();
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.timeoutMs)]);
+    // A timer of our own, not AbortSignal.timeout: Node 20 may collect a timeout signal that only
+    // AbortSignal.any refers to, and then a hung check would never end.
+    const limit = new AbortController();
+    const timer = setTimeout(() => limit.abort(), this.timeoutMs);
+    timer.unref?.();
+    const signal = AbortSignal.any([this.controller.signal, limit.signal]);
     let report: HealthReport;
     try {
       report = await provider.doHealth!({ signal });
@@ -88,6 +93,8 @@ export class HealthMonitor {
         latencyMs: performance.now() - started,
         message,
       };
+    } finally {
+      clearTimeout(timer);
     }
     if (!this.running) return;
     // A check that began before a real request succeeded says nothing newer than that success.

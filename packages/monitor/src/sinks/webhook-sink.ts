@@ -41,13 +41,25 @@ export function createWebhookSink(options: WebhookSinkOptions): AlertSinkV1 {
     name: options.name ?? 'webhook',
     async doSend(alert, { signal }) {
       signal.throwIfAborted();
-      const response = await send(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...options.headers },
-        body: body(alert),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 5_000)]),
-      });
-      await response.arrayBuffer().catch(() => undefined);
+      // A timer of our own, not AbortSignal.timeout: Node 20 may collect a timeout signal that
+      // only AbortSignal.any refers to, and then the limit never fires.
+      const limit = new AbortController();
+      const timer = setTimeout(
+        () => limit.abort(new DOMException('The webhook did not answer in time', 'TimeoutError')),
+        options.timeoutMs ?? 5_000,
+      );
+      let response: Response;
+      try {
+        response = await send(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...options.headers },
+          body: body(alert),
+          signal: AbortSignal.any([signal, limit.signal]),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+      } finally {
+        clearTimeout(timer);
+      }
       if (!response.ok) {
         throw new LoomError({
           code: 'alert_delivery_failed',
