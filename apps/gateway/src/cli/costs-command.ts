@@ -8,8 +8,8 @@ import {
 } from '@loom/cost';
 import { costQuery } from '../api/costs-api.js';
 import { loadConfig } from '../config/load-config.js';
-import { GatewayError } from '../errors/gateway-error.js';
 import { ledgerLocation, openLedger } from '../runtime/open-ledger.js';
+import { asFlagError } from './flag-error.js';
 import { SERVE_DEFAULT_LEDGER } from './serve-command.js';
 
 /** Flags of `loom costs`. */
@@ -71,14 +71,7 @@ export async function costsCommand(flags: CostsFlags): Promise<string> {
   try {
     range = costQuery(query);
   } catch (error) {
-    // The API's messages name query parameters; here they are flags.
-    if (!(error instanceof GatewayError)) throw error;
-    const flag = error.param === 'groupBy' ? 'group-by' : error.param;
-    throw new Error(
-      error.message
-        .replace(`Query parameter '${error.param}'`, `--${flag}`)
-        .replace(`'from'`, '--from'),
-    );
+    throw asFlagError(error);
   }
   const config = await loadConfig(flags.config);
   const location = ledgerLocation(config.storage?.ledger ?? SERVE_DEFAULT_LEDGER, flags.config);

@@ -5,9 +5,9 @@ import type { ReportResponse } from '../api/api-types.js';
 import { buildReport, reportRange, reportResponseToMarkdown } from '../api/report-api.js';
 import type { LoomConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { GatewayError } from '../errors/gateway-error.js';
 import { metricFileOf } from '../runtime/metric-persistence.js';
 import { ledgerLocation, openLedger } from '../runtime/open-ledger.js';
+import { asFlagError } from './flag-error.js';
 import { SERVE_DEFAULT_LEDGER } from './serve-command.js';
 
 /** Flags of `loom report`. */
@@ -29,10 +29,7 @@ function readFlags(flags: ReportFlags): { query: URLSearchParams; format: 'md' |
   try {
     reportRange(query, Date.now());
   } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    throw new Error(
-      error.message.replace(/Query parameter '(\w+)'/g, '--$1').replace(/'(from|to)'/g, '--$1'),
-    );
+    throw asFlagError(error);
   }
   return { query, format };
 }

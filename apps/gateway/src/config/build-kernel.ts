@@ -11,8 +11,9 @@ import {
   createConfigPlugins,
   releaseProducts,
 } from '../plugins/create-config-plugins.js';
-import { gatewayPluginHost, type HostLog } from '../plugins/plugin-host.js';
+import { gatewayPluginHost } from '../plugins/plugin-host.js';
 import { type ConfigPlugins, resolveConfigPlugins } from '../plugins/resolve-config-plugins.js';
+import type { RuntimeLog } from '../runtime/runtime-log.js';
 import { configSecrets } from '../server/server-options.js';
 import { ConfigFileError } from './config-error.js';
 import type { LoomConfig } from './config-schema.js';
@@ -34,7 +35,7 @@ export interface BuildOptions {
   /** Plugins already resolved from this config (`resolveConfigPlugins`); resolved when absent. */
   plugins?: ConfigPlugins;
   /** Where plugins log; default stderr. */
-  log?: HostLog;
+  log?: RuntimeLog;
 }
 
 /**

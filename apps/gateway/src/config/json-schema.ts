@@ -5,27 +5,22 @@ import { loomConfigSchema } from './config-schema.js';
 
 type JsonObject = Record<string, unknown>;
 
-const GATEWAY_PROVIDER_KEYS: JsonObject = {
-  id: { type: 'string' },
-  type: { type: 'string' },
-  costPerHourUsd: { type: 'number', minimum: 0 },
-  allowLinkLocal: { type: 'boolean' },
-};
-
-/** One installed plugin's settings as the schema of a config entry naming it. */
-function entrySchema(plugin: InstalledPlugin): JsonObject | undefined {
+/**
+ * One installed plugin's settings as the schema of a config entry naming it; `hostKeys` are the
+ * entry's keys the gateway reads itself (`type`, and for providers `id`, `costPerHourUsd`, ...).
+ */
+function entrySchema(plugin: InstalledPlugin, hostKeys: JsonObject): JsonObject | undefined {
   try {
     const settings = z.toJSONSchema(plugin.settings as z.ZodType, {
       io: 'input',
       unrepresentable: 'any',
     }) as JsonObject;
     const { $schema: _dialect, ...rest } = settings;
-    const extra = plugin.kind === 'provider' ? GATEWAY_PROVIDER_KEYS : { type: { type: 'string' } };
     // JSON Schema's own `if` / `then` keywords, not a promise.
     const check: JsonObject = {
       if: { properties: { type: { const: plugin.type } }, required: ['type'] },
     };
-    check['then'] = { ...rest, properties: { ...(rest.properties as JsonObject), ...extra } };
+    check['then'] = { ...rest, properties: { ...(rest.properties as JsonObject), ...hostKeys } };
     return check;
   } catch {
     // A schema zod cannot describe is still checked by `loom check`; editors just see less.
@@ -57,7 +52,7 @@ export function configJsonSchema(plugins: readonly InstalledPlugin[] = []): Json
     if (!items) continue;
     const checks = plugins
       .filter((plugin) => plugin.kind === kind && plugin.status === 'ok')
-      .flatMap((plugin) => entrySchema(plugin) ?? []);
+      .flatMap((plugin) => entrySchema(plugin, (items.properties as JsonObject) ?? {}) ?? []);
     if (checks.length > 0) items.allOf = checks;
   }
   return schema;

@@ -1,19 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { type PluginHost, type PluginLogger, redactSecrets, VERSION } from '@loom/core';
 import type { LoomConfig } from '../config/config-schema.js';
-
-/** The three levels `startLoom`'s log has; `debug` is dropped. */
-export interface HostLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-const stderrLog: HostLog = {
-  info: (message) => process.stderr.write(`loom: ${message}\n`),
-  warn: (message) => process.stderr.write(`loom: warning: ${message}\n`),
-  error: (message) => process.stderr.write(`loom: error: ${message}\n`),
-};
+import { type RuntimeLog, stderrLog } from '../runtime/runtime-log.js';
 
 /**
  * What the gateway lends plugin modules: its log (with `secrets` blanked out), the config file's
@@ -23,7 +11,7 @@ const stderrLog: HostLog = {
 export function gatewayPluginHost(
   config: LoomConfig,
   file: string,
-  log: HostLog = stderrLog,
+  log: RuntimeLog = stderrLog,
   secrets: readonly string[] = [],
 ): PluginHost {
   const configDir = dirname(resolve(file));

@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { PluginKind } from '@loom/core';
 import { ConfigFileError, type ConfigIssue } from '../config/config-error.js';
-import type { LoomConfig } from '../config/config-schema.js';
+import { type LoomConfig, providerConfigSchema } from '../config/config-schema.js';
 import { toConfigIssues } from '../config/describe-issue.js';
 import { type LoadedPlugin, PluginLoader } from './plugin-loader.js';
 import { GATEWAY_FOLDER } from './resolve-package.js';
@@ -31,7 +31,9 @@ export interface ConfigPlugins {
 }
 
 /** Keys of a provider entry that the gateway reads itself; `id` goes to the plugin too. */
-const GATEWAY_PROVIDER_KEYS = new Set(['type', 'costPerHourUsd', 'allowLinkLocal']);
+const GATEWAY_PROVIDER_KEYS = new Set(
+  Object.keys(providerConfigSchema.shape).filter((key) => key !== 'id'),
+);
 
 interface Entry {
   kind: PluginKind;

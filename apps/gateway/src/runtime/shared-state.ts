@@ -47,7 +47,7 @@ export async function openSharedState(
   config: LoomConfig,
   file: string,
   defaultLedger = 'memory',
-  onLedgerError?: (error: unknown) => void,
+  onError?: (source: 'cost ledger' | 'metric history', error: unknown) => void,
 ): Promise<OpenedState> {
   const location = ledgerLocation(config.storage?.ledger ?? defaultLedger, file);
   const ledgerWrites =
@@ -55,7 +55,7 @@ export async function openSharedState(
   // A row per request in SQLite is kept durable by the journal in front of it.
   const ledger = await openLedger(location, {
     journal: ledgerWrites === 'request',
-    ...(onLedgerError ? { onError: onLedgerError } : {}),
+    ...(onError ? { onError: (error: unknown) => onError('cost ledger', error) } : {}),
   });
   let budgetCounters: BudgetCounterStore & { close?(): void | Promise<void> };
   let redis: RedisState | undefined;
@@ -82,7 +82,9 @@ export async function openSharedState(
   let metrics: PersistedMetrics | undefined;
   try {
     if (store && metricFile)
-      metrics = await persistMetrics(store, metricFile, onLedgerError ?? (() => {}));
+      metrics = await persistMetrics(store, metricFile, (error) =>
+        onError?.('metric history', error),
+      );
   } catch (error) {
     await ledger.close();
     await budgetCounters.close?.();

@@ -21,15 +21,11 @@ import { ledgerDependency, reportLedgerState, servedLedger } from './ledger-stat
 import type { MonitorState } from './monitor-generation.js';
 import { reportRedisState } from './redis-gauge.js';
 import { RequestCostLog } from './request-cost-log.js';
+import { type RuntimeLog, stderrLog } from './runtime-log.js';
 import { openSharedState } from './shared-state.js';
 import { type WatchOptions, watchConfigFile } from './watch-config.js';
 
-/** Where `startLoom` writes what happens (reloads, their errors). Pino loggers fit. */
-export interface RuntimeLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { RuntimeLog } from './runtime-log.js';
 
 /** Options of `startLoom`. */
 export interface StartLoomOptions {
@@ -83,12 +79,6 @@ export interface RunningLoom {
   close(): Promise<void>;
 }
 
-const stderrLog: RuntimeLog = {
-  info: (message) => process.stderr.write(`loom: ${message}\n`),
-  warn: (message) => process.stderr.write(`loom: warning: ${message}\n`),
-  error: (message) => process.stderr.write(`loom: error: ${message}\n`),
-};
-
 /**
  * Starts Loom from a validated config: opens the shared stores (ledger, budget counters, metric
  * store), builds and starts the kernel with the cost and monitor plugins, runs alert rules and
@@ -101,8 +91,12 @@ export async function startLoom(
   const log = options.log ?? stderrLog;
   // Plugins first: a config naming a package that is not installed fails before any store opens.
   const plugins = await resolveConfigPlugins(config, options.file);
-  const opened = await openSharedState(config, options.file, options.defaultLedger, (error) =>
-    log.warn(`cost ledger: ${error instanceof Error ? error.message : String(error)}`),
+  const opened = await openSharedState(
+    config,
+    options.file,
+    options.defaultLedger,
+    (source, error) =>
+      log.warn(`${source}: ${error instanceof Error ? error.message : String(error)}`),
   );
   const alerts = new AlertLog();
   const costs = new RequestCostLog();
