@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tooling/tsup.preset.mjs';
 
-export default defineConfig(libraryBuild());
+export default defineConfig(
+  libraryBuild({ entry: { index: 'src/index.ts', compatible: 'src/compatible/index.ts' } }),
+);

@@ -1,4 +1,3 @@
-export * from './compatible/index.js';
 export { createOpenAI, lmStudio, type OpenAIProvider } from './create-openai.js';
 export { loomPlugin, openAIConfigSchema } from './openai-plugin-module.js';
 export {
@@ -6,5 +5,4 @@ export {
   type OpenAISettings,
   openAISettingsSchema,
   type ResolvedOpenAISettings,
-  validateSettings,
 } from './openai-settings.js';

@@ -1,13 +1,8 @@
 import { MalformedResponseError, ModelNotFoundError, ProviderCallError } from '@loom/core';
 import { readFixture, readJsonFixture } from '@loom/testkit/fixtures';
 import { describe, expect, it } from 'vitest';
-import {
-  mapChatResponse,
-  mapHttpError,
-  mapModelList,
-  parseOpenAIErrorBody,
-  type UpstreamFailure,
-} from '../src/index.js';
+import { mapHttpError, parseJsonErrorBody, type UpstreamFailure } from '@loom/provider-utils';
+import { mapChatResponse, mapModelList } from '../src/compatible/index.js';
 import { mapSseText } from './fixture-stream.js';
 import { rejectionOf } from './helpers.js';
 
@@ -139,7 +134,7 @@ describe('error fixtures', () => {
   const scope = { provider: 'openai', url: 'u', model: 'gpt-4o-mini', secrets: [] };
   const failureOf = (path: string, status: number): UpstreamFailure => {
     const text = readFixture(path);
-    return { status, headers: {}, text, error: parseOpenAIErrorBody(JSON.parse(text)) };
+    return { status, headers: {}, text, error: parseJsonErrorBody(JSON.parse(text)) };
   };
 
   it.each([

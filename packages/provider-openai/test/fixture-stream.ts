@@ -1,11 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ChatRequest, ChatStreamPart } from '@loom/core';
-import {
-  createChatStreamMapper,
-  type ErrorBodyParser,
-  parseOpenAIErrorBody,
-  readChatStream,
-} from '../src/index.js';
+import { type ErrorBodyParser, parseJsonErrorBody, readSseStream } from '@loom/provider-utils';
+import { createChatStreamMapper } from '../src/compatible/index.js';
 
 const quietWatchdog = { onData() {}, onEvent() {}, onDone() {}, stop() {} };
 
@@ -36,7 +32,7 @@ export function readSseText(
   const request = options.request ?? { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
   const mapper = createChatStreamMapper({
     scope,
-    parseErrorBody: options.parseErrorBody ?? parseOpenAIErrorBody,
+    parseErrorBody: options.parseErrorBody ?? parseJsonErrorBody,
     estimateInputTokens: () => request.messages.length * 4,
   });
   const transport = {
@@ -46,7 +42,7 @@ export function readSseText(
     headersTimeoutMs: 1_000,
     bodyTimeoutMs: 1_000,
   };
-  return readChatStream(body, mapper, quietWatchdog, transport);
+  return readSseStream({ body, watchdog: quietWatchdog, transport }, mapper);
 }
 
 /** Runs an SSE body (a fixture's text) through the real stream reader and mapper. */

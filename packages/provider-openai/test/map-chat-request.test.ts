@@ -4,7 +4,7 @@ import {
   type ChatRequestMapping,
   mapChatRequest,
   SHARED_PROVIDER_OPTION_KEYS,
-} from '../src/index.js';
+} from '../src/compatible/index.js';
 
 const mapping: ChatRequestMapping = {
   providerId: 'openai',

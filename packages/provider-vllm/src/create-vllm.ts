@@ -3,7 +3,7 @@ import {
   type ApiKeySource,
   createOpenAICompatibleProvider,
   validateSettings,
-} from '@loom/provider-openai';
+} from '@loom/provider-openai/compatible';
 import { parseVllmErrorBody } from './vllm-error-body.js';
 import { checkVllmHealth } from './vllm-health.js';
 import { createLoadReader } from './vllm-load.js';

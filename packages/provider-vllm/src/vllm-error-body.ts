@@ -1,4 +1,4 @@
-import { type ErrorBodyParser, parseOpenAIErrorBody, readErrorFields } from '@loom/provider-openai';
+import { type ErrorBodyParser, parseJsonErrorBody, readErrorFields } from '@loom/provider-utils';
 
 /**
  * Reads vLLM's error bodies: `{"error": {"message", "type", "param", "code": 400}}` (an integer
@@ -10,5 +10,5 @@ export const parseVllmErrorBody: ErrorBodyParser = (body) => {
   const record = body as Record<string, unknown>;
   if (record.object === 'error') return readErrorFields(record);
   if (typeof record.detail === 'string') return { message: record.detail };
-  return parseOpenAIErrorBody(body);
+  return parseJsonErrorBody(body);
 };

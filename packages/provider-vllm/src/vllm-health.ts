@@ -1,5 +1,5 @@
 import { type HealthReport, LoomError } from '@loom/core';
-import type { OpenAICompatibleClient } from '@loom/provider-openai';
+import type { OpenAICompatibleClient } from '@loom/provider-openai/compatible';
 
 /**
  * vLLM's `GET /health` (at the origin, not under `/v1`): 200 with an empty body is up; 503 means

@@ -1,5 +1,5 @@
 import { type LoadSignal, MalformedResponseError } from '@loom/core';
-import type { ExtraOperation, OpenAICompatibleClient } from '@loom/provider-openai';
+import type { ExtraOperation, OpenAICompatibleClient } from '@loom/provider-openai/compatible';
 import { parseVllmMetrics } from './parse-vllm-metrics.js';
 
 // The shared scrape is not tied to any one caller's signal: one caller giving up must not fail

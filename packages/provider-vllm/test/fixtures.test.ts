@@ -1,11 +1,7 @@
 import { Readable } from 'node:stream';
 import { type ChatStreamPart, ModelNotFoundError, ProviderCallError } from '@loom/core';
-import {
-  createChatStreamMapper,
-  mapHttpError,
-  mapModelList,
-  readChatStream,
-} from '@loom/provider-openai';
+import { createChatStreamMapper, mapModelList } from '@loom/provider-openai/compatible';
+import { mapHttpError, readSseStream } from '@loom/provider-utils';
 import { readFixture, readJsonFixture } from '@loom/testkit/fixtures';
 import { describe, expect, it } from 'vitest';
 import { parseVllmErrorBody, parseVllmMetrics } from '../src/index.js';
@@ -34,7 +30,7 @@ async function mapStream(text: string): Promise<ChatStreamPart[]> {
   };
   const body = Readable.from([Buffer.from(text, 'utf8')]);
   const parts: ChatStreamPart[] = [];
-  for await (const part of readChatStream(body, mapper, watchdog, transport)) parts.push(part);
+  for await (const part of readSseStream({ body, watchdog, transport }, mapper)) parts.push(part);
   return parts;
 }
 

@@ -1,11 +1,8 @@
 import { ConfigError } from '@loom/core';
+import type { CallAuth } from '@loom/provider-utils';
 import type { ApiKeySource } from './openai-compatible-config.js';
 
-/** The headers of one call and the credentials its errors must never show. */
-export interface CallAuth {
-  readonly headers: Record<string, string>;
-  readonly secrets: readonly string[];
-}
+export type { CallAuth };
 
 /** Header names whose values are credentials, so error texts get them redacted too. */
 const SENSITIVE = /auth|key|token|secret|cookie/i;

@@ -6,22 +6,24 @@ import {
   MalformedResponseError,
   type ProviderStreamResult,
 } from '@loom/core';
-import type { Dispatcher } from 'undici';
+import {
+  callCancel,
+  estimateInputTokens,
+  isRecord,
+  mapInBandError,
+  mapTransportError,
+  type OpenStream,
+  openStream,
+  readSseStream,
+  readText,
+  sendJson,
+} from '@loom/provider-utils';
 import type { CallAuth } from './auth-headers.js';
 import { createChatStreamMapper } from './chat-stream-mapper.js';
-import { type CompatibleRuntime, errorScope, transportScope } from './compatible-runtime.js';
-import { isRecord } from './guards.js';
+import type { CompatibleRuntime } from './compatible-runtime.js';
 import { mapChatRequest } from './map-chat-request.js';
 import { mapChatResponse } from './map-chat-response.js';
-import { mapInBandError } from './map-http-error.js';
-import { mapTransportError, type TransportScope } from './map-transport-error.js';
-import { estimateInputTokens } from './map-usage.js';
-import { readChatStream } from './read-chat-stream.js';
-import { readText } from './read-text.js';
 import { responseToParts } from './response-to-parts.js';
-import { readFailure, sendJson } from './send-json.js';
-import { type StreamWatchdog, watchStream } from './stream-watchdog.js';
-import { throwIfAborted } from './undici-abort.js';
 
 /** `doChat`: one non-streamed completion. */
 export async function chat(
@@ -30,15 +32,16 @@ export async function chat(
   context: CallContext,
 ): Promise<ChatResponse> {
   // The kernel's CallAbort when there is one: no AbortSignal is made for the call.
-  const cancel = context.abort ?? context.signal;
-  throwIfAborted(cancel);
+  const cancel = callCancel(context);
+  if (cancel.aborted) throw cancel.reason;
   const pending = runtime.auth();
   const auth = 'then' in pending ? await pending : pending;
   const body = JSON.stringify(mapChatRequest(request, runtime.mapping, false));
-  const json = await sendJson(runtime, auth, {
+  const json = await sendJson(runtime.client, {
     method: 'POST',
     path: runtime.paths.chat,
     body,
+    auth,
     signal: cancel,
     model: request.model,
   });
@@ -52,18 +55,16 @@ export async function chat(
 /** Reads a one-body answer to a stream request; an `{"error"}` body is an in-band error. */
 async function readWholeAnswer(
   runtime: CompatibleRuntime,
-  response: Dispatcher.ResponseData,
+  open: OpenStream,
   request: ChatRequest,
-  transport: TransportScope,
-  watchdog: StreamWatchdog,
 ): Promise<ChatResponse> {
   let text: string;
   try {
-    text = await readText(response.body);
+    text = await readText(open.body);
   } catch (error) {
-    throw mapTransportError(error, transport);
+    throw mapTransportError(error, open.transport);
   } finally {
-    watchdog.stop();
+    open.watchdog.stop();
   }
   let json: unknown;
   try {
@@ -72,7 +73,7 @@ async function readWholeAnswer(
     throw new MalformedResponseError({ provider: runtime.id, message: 'the answer is not JSON.' });
   }
   if (isRecord(json) && json.error != null) {
-    throw mapInBandError(runtime.parseErrorBody(json) ?? {}, transport);
+    throw mapInBandError(runtime.client.parseErrorBody(json) ?? {}, open.transport);
   }
   return mapChatResponse(json, { providerId: runtime.id, providerType: runtime.type, request });
 }
@@ -93,40 +94,24 @@ export async function stream(
   signal.throwIfAborted();
   const pending = runtime.auth();
   const auth: CallAuth = 'then' in pending ? await pending : pending;
-  const startedAt = performance.now();
   const body = JSON.stringify(mapChatRequest(request, runtime.mapping, true));
-  const path = runtime.paths.chat;
-  const scope = errorScope(runtime, path, auth, request.model);
-  const transport = transportScope(runtime, scope, signal, 'first-chunk');
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await runtime.client.send({
-      method: 'POST',
-      path,
-      headers: auth.headers,
-      body,
-      signal,
-      stream: true,
-    });
-    if (response.statusCode >= 300) throw await readFailure(runtime, response, scope, signal);
-  } catch (error) {
-    throw mapTransportError(error, transport);
-  }
-  const elapsed = performance.now() - startedAt;
-  const watchdog = watchStream(response.body, {
-    firstChunkMs: Math.max(1, Math.round(runtime.headersTimeoutMs - elapsed)),
-    idleMs: runtime.bodyTimeoutMs,
-    provider: runtime.id,
+  const open = await openStream(runtime.client, {
+    method: 'POST',
+    path: runtime.paths.chat,
+    body,
+    auth,
+    signal,
+    model: request.model,
   });
-  if (String(response.headers['content-type'] ?? '').includes('application/json')) {
+  if (String(open.headers['content-type'] ?? '').includes('application/json')) {
     // The server ignored `stream: true` and answered with one body.
-    const answer = await readWholeAnswer(runtime, response, request, transport, watchdog);
+    const answer = await readWholeAnswer(runtime, open, request);
     return { stream: fromArray(responseToParts(answer)) };
   }
   const mapper = createChatStreamMapper({
-    scope,
-    parseErrorBody: runtime.parseErrorBody,
+    scope: open.scope,
+    parseErrorBody: runtime.client.parseErrorBody,
     estimateInputTokens: () => estimateInputTokens(request),
   });
-  return { stream: readChatStream(response.body, mapper, watchdog, transport) };
+  return { stream: readSseStream(open, mapper) };
 }

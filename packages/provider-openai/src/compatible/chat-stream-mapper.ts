@@ -7,12 +7,17 @@ import {
   type ToolCallDeltaPart,
   type Usage,
 } from '@loom/core';
-import { type ErrorBodyParser, readErrorFields } from './error-body.js';
-import { isRecord } from './guards.js';
+import {
+  type ErrorBodyParser,
+  type ErrorScope,
+  estimatedUsage,
+  isRecord,
+  mapInBandError,
+  readErrorFields,
+  safeText,
+} from '@loom/provider-utils';
 import { mapFinishReason } from './map-finish-reason.js';
-import { type ErrorScope, mapInBandError } from './map-http-error.js';
-import { estimatedUsage, mapUsage } from './map-usage.js';
-import { safeText } from './redact.js';
+import { mapUsage } from './map-usage.js';
 
 /** What the stream mapper needs besides the events. */
 export interface StreamMapperOptions {

@@ -4,12 +4,10 @@ import {
   type EmbedResponse,
   MalformedResponseError,
 } from '@loom/core';
+import { callCancel, isRecord, roughTokenCount, sendJson } from '@loom/provider-utils';
 import type { CompatibleRuntime } from './compatible-runtime.js';
-import { isRecord } from './guards.js';
-import { estimateTokens, mapUsage } from './map-usage.js';
+import { mapUsage } from './map-usage.js';
 import { applyProviderOptions } from './provider-options.js';
-import { sendJson } from './send-json.js';
-import { throwIfAborted } from './undici-abort.js';
 
 function vectorsOf(body: unknown, count: number, provider: string): number[][] {
   const data = isRecord(body) ? body.data : undefined;
@@ -40,8 +38,8 @@ export async function embed(
   request: EmbedRequest,
   context: CallContext,
 ): Promise<EmbedResponse> {
-  const cancel = context.abort ?? context.signal;
-  throwIfAborted(cancel);
+  const cancel = callCancel(context);
+  if (cancel.aborted) throw cancel.reason;
   const auth = await runtime.auth();
   const body: Record<string, unknown> = {
     model: request.model,
@@ -58,17 +56,18 @@ export async function embed(
       providerId: runtime.id,
     },
   );
-  const json = await sendJson(runtime, auth, {
+  const json = await sendJson(runtime.client, {
     method: 'POST',
     path: runtime.paths.embeddings,
     body: JSON.stringify(body),
+    auth,
     signal: cancel,
     model: request.model,
   });
   const embeddings = vectorsOf(json, request.input.length, runtime.id);
   const reported = isRecord(json) ? mapUsage(json.usage) : undefined;
-  const characters = request.input.reduce((sum, text) => sum + text.length, 0);
-  const inputTokens = reported?.inputTokens ?? estimateTokens(characters);
+  const inputTokens =
+    reported?.inputTokens ?? request.input.reduce((sum, text) => sum + roughTokenCount(text), 0);
   return {
     model: isRecord(json) && typeof json.model === 'string' ? json.model : request.model,
     embeddings,

@@ -1,3 +1,4 @@
+import { estimatedUsage, estimateInputTokens, isRecord } from '@loom/provider-utils';
 import {
   type ChatRequest,
   type ChatResponse,
@@ -5,9 +6,8 @@ import {
   MalformedResponseError,
   type ToolCall,
 } from '@loom/core';
-import { isRecord } from './guards.js';
 import { mapFinishReason } from './map-finish-reason.js';
-import { estimatedUsage, estimateInputTokens, mapUsage } from './map-usage.js';
+import { mapUsage } from './map-usage.js';
 
 /** Who answered what, for mapping a response. */
 export interface ResponseContext {

@@ -1,5 +1,5 @@
-import type { ChatRequest, Usage } from '@loom/core';
-import { isRecord } from './guards.js';
+import type { Usage } from '@loom/core';
+import { isRecord } from '@loom/provider-utils';
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0
@@ -31,35 +31,4 @@ export function mapUsage(usage: unknown): Usage | undefined {
     : undefined;
   if (reasoning !== undefined) result.reasoningTokens = Math.min(reasoning, outputTokens);
   return result;
-}
-
-// About four characters per token in English text: the usual rule of thumb when no tokenizer is
-// at hand. Good enough to keep a call that used tokens from being recorded as free.
-const CHARS_PER_TOKEN = 4;
-const TOKENS_PER_MESSAGE = 4;
-
-/** Rough token count of a text. */
-export function estimateTokens(characters: number): number {
-  return Math.ceil(characters / CHARS_PER_TOKEN);
-}
-
-/** Rough prompt size of a request, for upstreams that report no usage. */
-export function estimateInputTokens(request: ChatRequest): number {
-  let characters = 0;
-  for (const message of request.messages) {
-    if (typeof message.content === 'string') characters += message.content.length;
-    else if (Array.isArray(message.content)) {
-      for (const part of message.content) if (part.type === 'text') characters += part.text.length;
-    }
-    if (message.role === 'assistant') {
-      for (const call of message.toolCalls ?? []) characters += call.arguments.length;
-    }
-  }
-  return estimateTokens(characters) + TOKENS_PER_MESSAGE * request.messages.length;
-}
-
-/** A usage estimate, flagged `estimated`. */
-export function estimatedUsage(inputTokens: number, outputCharacters: number): Usage {
-  const outputTokens = estimateTokens(outputCharacters);
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
 }

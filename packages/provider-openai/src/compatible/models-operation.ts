@@ -1,9 +1,7 @@
-import { type HealthReport, LoomError, type ModelInfo, ProviderCallError } from '@loom/core';
+import type { HealthReport, ModelInfo } from '@loom/core';
+import { isRecord, probeHealth, sendJson } from '@loom/provider-utils';
 import type { CompatibleRuntime } from './compatible-runtime.js';
-import { isRecord } from './guards.js';
 import type { ModelOverrides } from './openai-compatible-config.js';
-import { safeText } from './redact.js';
-import { sendJson } from './send-json.js';
 
 // `/models` says nothing about what a model can do; its id is the only hint there is.
 const EMBEDDING_ID = /embed|bge|e5-|gte-|minilm/i;
@@ -55,37 +53,23 @@ export async function listModels(
 ): Promise<ModelInfo[]> {
   signal.throwIfAborted();
   const auth = await runtime.auth();
-  const json = await sendJson(runtime, auth, { method: 'GET', path: runtime.paths.models, signal });
+  const json = await sendJson(runtime.client, {
+    method: 'GET',
+    path: runtime.paths.models,
+    auth,
+    signal,
+  });
   return mapModelList(json, runtime.models);
 }
 
-/** Statuses that say "this upstream has no such endpoint", not "this upstream is down". */
-const UNSUPPORTED_PROBE = new Set([404, 405, 501]);
-
 /**
- * The default `doHealth`: `GET /models` answers (up) or not (down, with the reason). An upstream
- * without that endpoint (404 / 405 / 501: several proxies and minimal servers) is not down: its
- * health is unknown and traffic decides. HealthStatus v1 has no `unknown`, so it reports
- * `degraded` (answering, but only partly: no model list), which routes like `up`, with the
- * reason. Rejects only when the caller's signal fired.
+ * The default `doHealth`: `GET /models` answers (up) or not (down, with the reason); an upstream
+ * without that endpoint (several proxies and minimal servers) is `degraded`: health unknown,
+ * traffic decides. Rejects only when the caller's signal fired.
  */
-export async function checkHealth(
-  runtime: CompatibleRuntime,
-  signal: AbortSignal,
-): Promise<HealthReport> {
-  signal.throwIfAborted();
-  const started = performance.now();
-  const latencyMs = () => Math.round(performance.now() - started);
-  try {
-    await listModels(runtime, signal);
-    return { status: 'up', checkedAt: Date.now(), latencyMs: latencyMs() };
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    if (ProviderCallError.isInstance(error) && UNSUPPORTED_PROBE.has(error.upstreamStatus ?? 0)) {
-      const message = `GET ${runtime.paths.models} answered ${error.upstreamStatus}: this upstream has no model list, so its health is unknown; requests decide.`;
-      return { status: 'degraded', checkedAt: Date.now(), latencyMs: latencyMs(), message };
-    }
-    const message = LoomError.isInstance(error) ? error.message : safeText(String(error), []);
-    return { status: 'down', checkedAt: Date.now(), latencyMs: latencyMs(), message };
-  }
+export function checkHealth(runtime: CompatibleRuntime, signal: AbortSignal): Promise<HealthReport> {
+  return probeHealth(() => listModels(runtime, signal), {
+    signal,
+    what: `GET ${runtime.paths.models}`,
+  });
 }

@@ -1,9 +1,13 @@
+import {
+  errorScope,
+  mapTransportError,
+  readFailure,
+  readText,
+  type ResponseHeaders,
+  transportScope,
+} from '@loom/provider-utils';
 import type { Dispatcher } from 'undici';
-import { type CompatibleRuntime, errorScope, transportScope } from './compatible-runtime.js';
-import { mapTransportError } from './map-transport-error.js';
-import { readText } from './read-text.js';
-import type { ResponseHeaders } from './retry-after.js';
-import { readFailure } from './send-json.js';
+import type { CompatibleRuntime } from './compatible-runtime.js';
 
 /** An upstream answer read to its end. */
 export interface UpstreamResponse {
@@ -38,21 +42,22 @@ export interface OpenAICompatibleClient {
 async function send(runtime: CompatibleRuntime, path: string, signal: AbortSignal, ok: boolean) {
   signal.throwIfAborted();
   const auth = await runtime.auth();
-  const scope = errorScope(runtime, path, auth);
+  const { client } = runtime;
+  const scope = errorScope(client, path, auth.secrets);
   try {
-    const response: Dispatcher.ResponseData = await runtime.client.send({
+    const response: Dispatcher.ResponseData = await client.http.send({
       method: 'GET',
       path,
       headers: auth.headers,
       signal,
     });
     if (ok && response.statusCode >= 300) {
-      throw await readFailure(runtime, response, scope, signal);
+      throw await readFailure(client, response, scope, signal);
     }
     const text = await readText(response.body);
     return { status: response.statusCode, headers: response.headers, text };
   } catch (error) {
-    throw mapTransportError(error, transportScope(runtime, scope, signal, 'attempt'));
+    throw mapTransportError(error, transportScope(client, scope, signal, 'attempt'));
   }
 }
 
@@ -60,7 +65,7 @@ async function send(runtime: CompatibleRuntime, path: string, signal: AbortSigna
 export function createCompatibleClient(runtime: CompatibleRuntime): OpenAICompatibleClient {
   return {
     providerId: runtime.id,
-    origin: runtime.client.origin,
+    origin: runtime.client.http.origin,
     get: (path, { signal }) => send(runtime, path, signal, false),
     getOk: (path, { signal }) => send(runtime, path, signal, true),
   };

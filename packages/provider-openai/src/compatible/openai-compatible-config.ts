@@ -1,7 +1,6 @@
 import type { HealthReport, LoadSignal, LoomError, ModelInfo, ProviderType } from '@loom/core';
 import type { Dispatcher } from 'undici';
-import type { ErrorBodyParser } from './error-body.js';
-import type { UpstreamFailure } from './map-http-error.js';
+import type { ErrorBodyParser, UpstreamFailure } from '@loom/provider-utils';
 import type { OpenAICompatibleClient } from './openai-compatible-client.js';
 
 /** Where the API key comes from; called at every request, so keys can rotate. */

@@ -6,7 +6,7 @@ import {
 } from '@loom/core';
 import type { UpstreamErrorBody } from './error-body.js';
 import { safeText } from './redact.js';
-import { parseRetryAfter, type ResponseHeaders } from './retry-after.js';
+import { parseRetryAfter, type ResponseHeaders } from '../http/retry-after.js';
 
 /** Who failed and where, for error messages. */
 export interface ErrorScope {

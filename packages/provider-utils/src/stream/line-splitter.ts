@@ -11,7 +11,12 @@ export class LineSplitter {
 
   /** Adds a chunk and returns the lines it completed. */
   push(chunk: Uint8Array): string[] {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
+    return this.pushText(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  /** Adds text already decoded and returns the lines it completed. */
+  pushText(text: string): string[] {
+    this.buffer += text;
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? '';
     if (this.buffer.length > this.maxLineLength) {

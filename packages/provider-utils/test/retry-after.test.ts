@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../src/compatible/retry-after.js';
+import { parseRetryAfter } from '../src/http/retry-after.js';
 
 const now = Date.parse('2026-11-26T12:00:00Z');
 

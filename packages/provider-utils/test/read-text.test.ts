@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readText } from '../src/compatible/read-text.js';
+import { readText } from '../src/http/read-text.js';
 
 describe('readText', () => {
   it('joins chunks, keeping a character split across them whole', async () => {

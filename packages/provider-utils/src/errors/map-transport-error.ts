@@ -7,7 +7,7 @@ import {
 } from '@loom/core';
 import type { ErrorScope } from './map-http-error.js';
 import { safeCause, safeText } from './redact.js';
-import type { CallCancel } from './undici-abort.js';
+import type { CallCancel } from '../http/undici-abort.js';
 
 /** What a transport failure is judged against. */
 export interface TransportScope extends ErrorScope {

@@ -1,12 +1,15 @@
-import type { ChatRequest } from '@loom/core';
+import type { ChatRequest, Usage } from '@loom/core';
 
 /** Counts the tokens of a text. */
 export type TokenCounter = (text: string) => number;
 
 let counter: Promise<TokenCounter> | undefined;
 
-// Rough but never zero for real text: about four characters per token.
-const fallbackCounter: TokenCounter = (text) => Math.ceil(text.length / 4);
+/**
+ * A rough count that needs no tokenizer: about four characters per token, never zero for real
+ * text. Cheap enough for the hot path of a stream whose upstream left its usage out.
+ */
+export const roughTokenCount: TokenCounter = (text) => Math.ceil(text.length / 4);
 
 /**
  * A token counter using cl100k_base (the closest public match to Llama 3's and Qwen's BPE
@@ -21,7 +24,7 @@ export function loadTokenCounter(): Promise<TokenCounter> {
         // Text that looks like a special token is counted as plain text, never refused.
         return encoding.countTokens(text, { disallowedSpecial: new Set() });
       },
-    () => fallbackCounter,
+    () => roughTokenCount,
   );
   return counter;
 }
@@ -46,8 +49,27 @@ export function promptTexts(request: ChatRequest): string[] {
   return texts;
 }
 
-/** Estimated prompt tokens of a chat request. */
-export function estimatePromptTokens(request: ChatRequest, count: TokenCounter): number {
+/** Estimated prompt tokens of a chat request; `count` defaults to `roughTokenCount`. */
+export function estimateInputTokens(
+  request: ChatRequest,
+  count: TokenCounter = roughTokenCount,
+): number {
   const texts = promptTexts(request).reduce((sum, text) => sum + count(text), 0);
   return texts + request.messages.length * TOKENS_PER_MESSAGE + TOKENS_FOR_REPLY;
+}
+
+/** Usage from two counts, `totalTokens` their sum. */
+export function usageOf(inputTokens: number, outputTokens: number, estimated = false): Usage {
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated };
+}
+
+/** A usage estimate for an answer the upstream gave no counts for, flagged `estimated`. */
+export function estimatedUsage(
+  inputTokens: number,
+  outputText: string | number,
+  count: TokenCounter = roughTokenCount,
+): Usage {
+  const outputTokens =
+    typeof outputText === 'number' ? Math.ceil(outputText / 4) : count(outputText);
+  return usageOf(inputTokens, outputTokens, true);
 }

@@ -1,12 +1,32 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { type ChatStreamPart, MalformedResponseError } from '@loom/core';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { BodyReader } from './body-reader.js';
-import type { ChatStreamMapper } from './chat-stream-mapper.js';
-import { mapTransportError, type TransportScope } from './map-transport-error.js';
+import type { ChatStreamPart } from '@loom/core';
+import { MalformedResponseError } from '@loom/core';
+import { mapTransportError, type TransportScope } from '../errors/map-transport-error.js';
+import { BodyReader } from '../http/body-reader.js';
 import { PartStream } from './part-stream.js';
 import type { StreamWatchdog } from './stream-watchdog.js';
+
+/** Splits body text into the frames of a wire (SSE events, NDJSON lines). */
+export interface Framer<Frame> {
+  /** Adds text; frames it completes go to `out`. Throws a LoomError for a frame too large. */
+  feed(text: string, out: Frame[]): void;
+  /** The body ended: a last frame without its terminator goes to `out`. */
+  end(out: Frame[]): void;
+}
+
+/** Maps one frame to stream parts; true once the wire's end marker arrived. */
+export type FrameMapper<Frame> = (frame: Frame, parts: ChatStreamPart[]) => boolean;
+
+/** What a framed stream is read with. */
+export interface FramedStreamOptions<Frame> {
+  framer: Framer<Frame>;
+  accept: FrameMapper<Frame>;
+  watchdog: StreamWatchdog;
+  transport: TransportScope;
+  /** Names the end marker in the error of a cut stream (`[DONE]`, `"done": true`). */
+  endMarker: string;
+}
 
 /** How long the end of a body may take to arrive after `[DONE]` before the socket is cut. */
 const END_GRACE_MS = 5_000;
@@ -30,18 +50,16 @@ function releaseBody(body: Readable, done: boolean): void {
 }
 
 /**
- * Reads a Server-Sent Events body and yields Loom stream parts as chunks arrive, ending with
- * exactly one finish part. A body that ends before `[DONE]` was cut and throws; so do error
- * events, stalls (via the watchdog) and socket failures. Breaking out of the loop releases the
- * body: drained when the answer was complete, else destroyed.
+ * Reads a framed body and yields Loom stream parts as chunks arrive. A body that ends before the
+ * end marker was cut and throws; so do frames the mapper throws for (in-band errors), stalls
+ * (via the watchdog) and socket failures. Breaking out of the loop releases the body: drained
+ * when the answer was complete, else destroyed.
  */
-export function readChatStream(
+export function readFramedStream<Frame>(
   body: Readable,
-  mapper: ChatStreamMapper,
-  watchdog: StreamWatchdog,
-  scope: TransportScope,
+  options: FramedStreamOptions<Frame>,
 ): AsyncGenerator<ChatStreamPart, void, undefined> {
-  return new PartStream(readBatches(body, mapper, watchdog, scope));
+  return new PartStream(readBatches(body, options));
 }
 
 /** True when `parts` holds nothing but response metadata (no token, finish or usage yet). */
@@ -50,21 +68,13 @@ function isMetadataOnly(parts: readonly ChatStreamPart[]): boolean {
   return true;
 }
 
-/** `readChatStream` as the batch of parts each body chunk maps to (never an empty one). */
-async function* readBatches(
+/** `readFramedStream` as the batch of parts each body chunk maps to (never an empty one). */
+async function* readBatches<Frame>(
   body: Readable,
-  mapper: ChatStreamMapper,
-  watchdog: StreamWatchdog,
-  scope: TransportScope,
+  options: FramedStreamOptions<Frame>,
 ): AsyncGenerator<readonly ChatStreamPart[], void, undefined> {
-  const events: EventSourceMessage[] = [];
-  let oversized = false;
-  const parser = createParser({
-    onEvent: (event) => events.push(event),
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') oversized = true;
-    },
-  });
+  const { framer, accept, watchdog, transport: scope } = options;
+  const events: Frame[] = [];
   const parts: ChatStreamPart[] = [];
   let done = false;
   let failure: unknown;
@@ -77,8 +87,8 @@ async function* readBatches(
   const drainEvents = (firstContent: boolean): boolean => {
     try {
       while (cursor < events.length) {
-        const event = events[cursor++] as EventSourceMessage;
-        if (mapper.accept(event.data, event.event, parts)) {
+        const event = events[cursor++] as Frame;
+        if (accept(event, parts)) {
           cursor = events.length;
           return true;
         }
@@ -111,13 +121,7 @@ async function* readBatches(
       // After `[DONE]` the rest of the body is read only so the socket can be reused.
       if (done) continue;
       watchdog.onData();
-      parser.feed(decoder.write(chunk));
-      if (oversized) {
-        throw new MalformedResponseError({
-          provider: scope.provider,
-          message: 'a stream event exceeded the parser buffer.',
-        });
-      }
+      framer.feed(decoder.write(chunk), events);
       if (events.length === 0) continue;
       watchdog.onEvent();
       done = drainEvents(awaitingContent);
@@ -138,8 +142,9 @@ async function* readBatches(
       if (failure !== undefined) throw failure;
     }
     if (!done) {
-      // A last event without its closing blank line still counts.
-      parser.feed(`${decoder.end()}\n\n`);
+      // A last frame without its terminator still counts.
+      framer.feed(decoder.end(), events);
+      framer.end(events);
       done = drainEvents(false);
       if (parts.length > 0) yield parts;
       if (failure !== undefined) throw failure;
@@ -154,7 +159,7 @@ async function* readBatches(
   if (!done) {
     throw new MalformedResponseError({
       provider: scope.provider,
-      message: 'the stream ended without its [DONE] marker: it was cut short.',
+      message: `the stream ended without its ${options.endMarker} marker: it was cut short.`,
     });
   }
 }

@@ -1,6 +1,6 @@
-import { isRecord } from './guards.js';
+import { isRecord } from '../json/is-record.js';
 
-/** What Loom reads from an upstream error: OpenAI's `{"error": {...}}` fields. */
+/** What Loom reads from an upstream error body, in the field names OpenAI's wire made common. */
 export interface UpstreamErrorBody {
   /** Human-readable message. */
   message?: string;
@@ -26,13 +26,15 @@ export function readErrorFields(value: Record<string, unknown>): UpstreamErrorBo
 }
 
 /**
- * The default parser: `{"error": {"message", "type", "param", "code"}}` as OpenAI sends it, or
- * `{"error": "text"}` as some compatible servers do.
+ * The default parser, for the shapes most HTTP wires use: `{"error": {"message", "type", "param",
+ * "code"}}` (OpenAI and its compatibles), `{"error": "text"}` (Ollama and others) and a top-level
+ * `{"message": "text"}`.
  */
-export const parseOpenAIErrorBody: ErrorBodyParser = (body) => {
+export const parseJsonErrorBody: ErrorBodyParser = (body) => {
   if (!isRecord(body)) return undefined;
   const error = body.error;
   if (typeof error === 'string') return { message: error };
   if (isRecord(error)) return readErrorFields(error);
+  if (typeof body.message === 'string') return { message: body.message };
   return undefined;
 };

@@ -49,3 +49,8 @@ export function undiciSignal(cancel: CallCancel): AbortSignal | EventEmitter {
 export function throwIfAborted(cancel: CallCancel): void {
   if (cancel.aborted) throw cancel.reason;
 }
+
+/** The cheapest cancellation a call context offers: the kernel's `abort`, else its signal. */
+export function callCancel(context: { signal: AbortSignal; abort?: CallAbort }): CallCancel {
+  return context.abort ?? context.signal;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/chat/line-splitter.js';
+import { LineSplitter } from '../src/stream/line-splitter.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
