@@ -14,5 +14,14 @@ export default defineConfig({
   // next to the bundles, where src/dashboard/dashboard-assets.ts looks for them.
   onSuccess: async () => {
     await cp('src/dashboard/dashboard-page', 'dist/dashboard-page', { recursive: true });
+    // `loom new` copies the example packages: ship their sources (see src/scaffold/).
+    for (const [kind, example] of [
+      ['provider', '../example-http-provider'],
+      ['alert-sink', '../example-alert-sink'],
+    ]) {
+      for (const entry of ['src', 'test', 'README.md', 'tsup.config.ts']) {
+        await cp(`${example}/${entry}`, `dist/templates/${kind}/${entry}`, { recursive: true });
+      }
+    }
   },
 });

@@ -4,6 +4,7 @@ import { checkCommand } from './cli/check-command.js';
 import { type CostsFlags, costsCommand } from './cli/costs-command.js';
 import { DEMO_FLAG_HELP, demoCommand } from './cli/demo-command.js';
 import { initCommand } from './cli/init-command.js';
+import { newCommand } from './cli/new-command.js';
 import { pluginsCommand } from './cli/plugins-command.js';
 import { EXIT_NO_HEALTHY_PROVIDER, providersCommand } from './cli/providers-command.js';
 import { type ReportFlags, reportCommand } from './cli/report-command.js';
@@ -183,6 +184,20 @@ function main(): void {
         (text) => process.stdout.write(`${text}\n`),
         fail,
       ),
+    );
+
+  cli
+    .command(
+      'new <kind> <name>',
+      'Write a plugin package to start from: `provider` (an HTTP provider on @loom/provider-utils, a fake upstream, the conformance test) or `alert-sink`',
+    )
+    .option('--dir <folder>', 'Folder to write; default the package name (loom-provider-<name>)')
+    .option('--force', 'Write into a folder that is not empty')
+    .action((kind: string, name: string, flags: { dir?: string; force?: boolean }) =>
+      newCommand(kind, name, {
+        ...(flags.dir === undefined ? {} : { dir: String(flags.dir) }),
+        force: flags.force === true,
+      }).then((text) => process.stdout.write(`${text}\n`), fail),
     );
 
   cli

@@ -6,8 +6,10 @@ import { promisify } from 'node:util';
 import { type OllamaUpstream, startOllamaServer } from '@loom/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlainchatServer } from '../../example-http-provider/test/plainchat-fake-upstream.js';
 import { FILE_SINK_MANIFEST, FILE_SINK_SOURCE } from './packed/file-sink-package.js';
 import { npmInstall, packWorkspace } from './packed/pack-workspace.js';
+import { installInto, scaffoldAndTest } from './packed/scaffold-steps.js';
 
 const run = promisify(execFile);
 
@@ -17,8 +19,10 @@ const WANTED = ['@loom/gateway', '@loom/provider-ollama', 'loom-provider-echo'];
 /** Starts the installed `loom` bin and resolves with its URL once it says it is listening. */
 function serve(
   folder: string,
+  configFile = 'loom.yaml',
 ): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(join(folder, 'node_modules/.bin/loom'), ['serve', '--port', '0'], {
+  const args = ['serve', '--port', '0', '--config', configFile];
+  const child = spawn(join(folder, 'node_modules/.bin/loom'), args, {
     cwd: folder,
     env: { ...process.env, NODE_OPTIONS: '' },
   });
@@ -72,10 +76,12 @@ describe('the packed gateway installed outside the workspace', () => {
   let folder: string;
   let ollama: OllamaUpstream;
   let gateway: Awaited<ReturnType<typeof serve>>;
+  let scratch: string;
+  let tarballs: string[];
 
   beforeAll(async () => {
-    const scratch = await mkdtemp(join(tmpdir(), 'loom-packed-'));
-    const tarballs = await packWorkspace(scratch);
+    scratch = await mkdtemp(join(tmpdir(), 'loom-packed-'));
+    tarballs = await packWorkspace(scratch);
     folder = join(scratch, 'app');
     await mkdir(folder);
     await npmInstall(folder, tarballs, WANTED);
@@ -176,6 +182,33 @@ describe('the packed gateway installed outside the workspace', () => {
       .map((line) => JSON.parse(line));
     expect(first).toMatchObject({ rule: 'failover', state: 'firing', severity: 'critical' });
   });
+
+  it('makes a provider with loom new that passes its tests as generated and serves a request', async () => {
+    const made = await scaffoldAndTest(folder, join(scratch, 'weather'), 'weather', tarballs);
+    // Every conformance check of the generated test, upstream checks included, ran and passed.
+    const passed = Number(/Tests\s+(\d+) passed/.exec(made.testOutput)?.[1] ?? 0);
+    expect(passed, made.testOutput).toBeGreaterThanOrEqual(45);
+    expect(made.testOutput).not.toMatch(/\bfailed\b|\bskipped\b/i);
+    await installInto(folder, made.tarball);
+    const upstream = await startPlainchatServer(['plain-1']);
+    await writeFile(
+      join(folder, 'weather.yaml'),
+      `providers:\n  - { id: sky, type: loom-provider-weather, baseURL: "${upstream.baseURL}" }\nmodels:\n  - { name: chat, targets: [sky/plain-1] }\n`,
+    );
+    const served = await serve(folder, 'weather.yaml');
+    try {
+      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const messages = [{ role: 'user' as const, content: 'Will it rain?' }];
+      const answer = await client.chat.completions.create({ model: 'chat', messages });
+      expect(answer.choices[0]?.message.content).toBe(upstream.requests.at(-1)?.answer?.text);
+      expect(answer.usage?.prompt_tokens).toBeGreaterThan(0);
+    } finally {
+      const exited = new Promise((resolve) => served.child.once('exit', resolve));
+      served.child.kill('SIGTERM');
+      await exited;
+      await upstream.close();
+    }
+  }, 600_000);
 
   it('names the package to install when a config needs one that is missing', async () => {
     await rm(join(folder, 'node_modules/@loom/provider-ollama'), { recursive: true, force: true });

@@ -9,19 +9,15 @@ import type {
   ProviderStreamResult,
   ProviderV1,
 } from '@loom/core';
-import { ChatStreamMapper } from './chat/chat-stream-mapper.js';
-import { fromOllamaResponse } from './chat/from-ollama-response.js';
-import { chatStream } from './chat/ollama-stream.js';
-import { toOllamaChatRequest } from './chat/to-ollama-request.js';
-import { fromOllamaEmbedResponse, toOllamaEmbedRequest } from './embed/embed.js';
-import { collectSecrets, createRedactor } from './errors/redactor.js';
-import { firstTokenLimit } from './first-token-limit.js';
+import { serverOf } from '@loom/provider-utils';
+import { chat, stream } from './chat/chat-operations.js';
+import { embed } from './embed/embed-operation.js';
 import { checkHealth } from './health/check-health.js';
-import { OllamaClient } from './http/ollama-client.js';
+import { createOllamaHttp } from './http/ollama-http.js';
 import { listModels } from './models/list-models.js';
 import { ModelState } from './models/model-state.js';
+import type { OllamaRuntime } from './ollama-runtime.js';
 import type { OllamaSettings, ResolvedOllamaSettings } from './settings/ollama-settings.js';
-import { keepAliveToMs } from './settings/parse-duration.js';
 import { resolveOllamaSettings } from './settings/resolve-settings.js';
 
 /** An Ollama provider: a `ProviderV1` plus the settings it runs with. */
@@ -43,12 +39,6 @@ export interface OllamaProvider extends ProviderV1 {
   close(): Promise<void>;
 }
 
-function serverOf(baseURL: string): { address: string; port: number } {
-  const url = new URL(baseURL);
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return { address: url.hostname.replace(/^\[|\]$/g, ''), port };
-}
-
 /**
  * Creates a provider for Ollama's native API (`/api/chat`, `/api/embed`, `/api/tags`,
  * `/api/ps`, `/api/version`), speaking HTTP through one undici `Pool`. Settings are checked
@@ -65,101 +55,27 @@ export function createOllama(settings?: OllamaSettings): OllamaProvider {
     ...(urlAuthorization ? { authorization: urlAuthorization } : {}),
     ...configuredHeaders,
   };
-  const provider = resolved.id;
-  const redact = createRedactor(collectSecrets(headers));
-  const client = new OllamaClient({ ...resolved, provider, headers, redact });
-  const state = new ModelState();
-  const limits = {
-    state,
-    headersTimeoutMs: resolved.headersTimeoutMs,
-    coldStartTimeoutMs: resolved.coldStartTimeoutMs,
+  const http = createOllamaHttp(resolved, headers);
+  const runtime: OllamaRuntime = {
+    provider: resolved.id,
+    http,
+    state: new ModelState(),
+    ...(resolved.keepAlive === undefined ? {} : { keepAlive: resolved.keepAlive }),
   };
-  const defaults = resolved.keepAlive === undefined ? {} : { keepAlive: resolved.keepAlive };
-  // After an answer the model stays loaded for the keep-alive the request asked for.
-  const answered = (model: string, keepAlive: unknown) => {
-    const value =
-      typeof keepAlive === 'string' || typeof keepAlive === 'number' ? keepAlive : undefined;
-    state.markLoaded(model, value === undefined ? undefined : keepAliveToMs(value));
-  };
-  const chatBody = (request: ChatRequest, stream: boolean) =>
-    toOllamaChatRequest(request, stream, defaults);
-
+  const { state } = runtime;
   return Object.freeze({
     specificationVersion: 'v1' as const,
-    id: provider,
+    id: runtime.provider,
     type: 'ollama' as const,
     server: serverOf(resolved.baseURL),
     settings: resolved,
     doListModels: ({ signal }: { signal: AbortSignal }) =>
-      listModels({
-        client,
-        state,
-        provider,
-        overrides: resolved.models,
-        timeoutMs: resolved.headersTimeoutMs,
-        signal,
-      }),
-    async doChat(request, { signal }) {
-      signal.throwIfAborted();
-      const body = chatBody(request, false);
-      const answer = await client.json({
-        method: 'POST',
-        path: '/api/chat',
-        body,
-        signal,
-        firstByte: firstTokenLimit(limits, request.model, 'attempt', false),
-        model: request.model,
-      });
-      const response = await fromOllamaResponse(answer, request, { provider, redact });
-      answered(request.model, body.keep_alive);
-      return response;
-    },
-    async doStream(request, { signal }) {
-      signal.throwIfAborted();
-      const body = chatBody(request, true);
-      const open = await client.send({
-        method: 'POST',
-        path: '/api/chat',
-        body,
-        signal,
-        firstByte: firstTokenLimit(limits, request.model, 'first-chunk', true),
-        model: request.model,
-      });
-      const mapper = new ChatStreamMapper(request, provider, redact);
-      const onComplete = () => answered(request.model, body.keep_alive);
-      return {
-        stream: chatStream(open, mapper, {
-          provider,
-          redact,
-          bodyTimeoutMs: resolved.bodyTimeoutMs,
-          onComplete,
-        }),
-      };
-    },
-    async doEmbed(request, { signal }) {
-      signal.throwIfAborted();
-      const body = toOllamaEmbedRequest(request, resolved.keepAlive);
-      const answer = await client.json({
-        method: 'POST',
-        path: '/api/embed',
-        body,
-        signal,
-        firstByte: firstTokenLimit(limits, request.model, 'attempt', false),
-        model: request.model,
-      });
-      const response = await fromOllamaEmbedResponse(answer, request, provider);
-      answered(request.model, body.keep_alive);
-      return response;
-    },
+      listModels({ http, state, overrides: resolved.models, signal }),
+    doChat: (request, context) => chat(runtime, request, context),
+    doStream: (request, context) => stream(runtime, request, context),
+    doEmbed: (request, context) => embed(runtime, request, context),
     doHealth: ({ signal }: { signal: AbortSignal }) =>
-      checkHealth({
-        client,
-        state,
-        provider,
-        baseURL: resolved.baseURL,
-        timeoutMs: resolved.headersTimeoutMs,
-        signal,
-      }),
-    close: () => client.close(),
+      checkHealth({ http, state, baseURL: resolved.baseURL, signal }),
+    close: () => http.close(),
   } satisfies OllamaProvider);
 }

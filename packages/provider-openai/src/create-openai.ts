@@ -1,12 +1,11 @@
 import type { ProviderV1 } from '@loom/core';
+import { parseSettings } from '@loom/provider-utils';
 import { createOpenAICompatibleProvider } from './compatible/create-openai-compatible-provider.js';
 import type { ApiKeySource } from './compatible/openai-compatible-config.js';
 import {
-  type EnvironmentNames,
   type OpenAISettings,
   openAISettingsSchema,
   type ResolvedOpenAISettings,
-  validateSettings,
 } from './openai-settings.js';
 
 /** A provider for OpenAI or an OpenAI-compatible server, with the settings it runs with. */
@@ -20,7 +19,7 @@ interface Preset {
   source: string;
   id: string;
   baseURL: string;
-  environment: EnvironmentNames;
+  environment: Partial<Record<'baseURL' | 'apiKey', string>>;
 }
 
 const OPENAI_HOST = 'api.openai.com';
@@ -36,7 +35,7 @@ function apiKeySource(settings: OpenAISettings, variable: string | undefined): A
 function build(input: OpenAISettings | undefined, preset: Preset): OpenAIProvider {
   const environment = preset.environment;
   const fromEnvironment = environment.baseURL ? process.env[environment.baseURL] : undefined;
-  const settings = validateSettings(
+  const settings = parseSettings(
     openAISettingsSchema,
     { ...input, baseURL: input?.baseURL ?? (fromEnvironment || preset.baseURL) },
     preset.source,

@@ -1,7 +1,6 @@
 export { createOpenAI, lmStudio, type OpenAIProvider } from './create-openai.js';
 export { loomPlugin, openAIConfigSchema } from './openai-plugin-module.js';
 export {
-  type EnvironmentNames,
   type OpenAISettings,
   openAISettingsSchema,
   type ResolvedOpenAISettings,

@@ -1,4 +1,3 @@
-import { ConfigError } from '@loom/core';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { MaxTokensField, ModelOverrides } from './compatible/openai-compatible-config.js';
@@ -114,25 +113,3 @@ export const openAISettingsSchema = z.strictObject({
     .optional(),
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
 });
-
-/** Option names and the environment variables that stand in for them, for error messages. */
-export type EnvironmentNames = Partial<Record<'baseURL' | 'apiKey', string>>;
-
-/** Validates settings once; a bad one throws a `ConfigError` naming the option (and its env var). */
-export function validateSettings<T>(
-  schema: z.ZodType<T>,
-  settings: unknown,
-  source: string,
-  environment: EnvironmentNames,
-): T {
-  const result = schema.safeParse(settings);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const option = issue?.path.map(String).join('.') || '(settings)';
-  const variable = environment[option as keyof EnvironmentNames];
-  throw new ConfigError({
-    source,
-    path: variable ? `${option} (or ${variable})` : option,
-    message: issue?.message ?? 'invalid settings',
-  });
-}

@@ -1,5 +1,5 @@
 import { type SimulatedUpstream, startOpenAIServer } from '@loom/testkit';
-import { testProvider } from '@loom/testkit/conformance';
+import { testProvider, wireErrorBodies } from '@loom/testkit/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { createOpenAI } from '../src/index.js';
 
@@ -29,7 +29,7 @@ testProvider('provider-openai', {
   },
   timeoutMs: 10_000,
   upstream: {
-    wire: 'openai',
+    errorBodies: wireErrorBodies('openai'),
     start: () => startOpenAIServer(),
     connect: (baseURL, timeouts) => createOpenAI({ baseURL, apiKey: 'sk-test', ...timeouts }),
     model: 'gpt-4o-mini',

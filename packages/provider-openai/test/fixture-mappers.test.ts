@@ -1,7 +1,7 @@
 import { MalformedResponseError, ModelNotFoundError, ProviderCallError } from '@loom/core';
+import { mapHttpError, parseJsonErrorBody, type UpstreamFailure } from '@loom/provider-utils';
 import { readFixture, readJsonFixture } from '@loom/testkit/fixtures';
 import { describe, expect, it } from 'vitest';
-import { mapHttpError, parseJsonErrorBody, type UpstreamFailure } from '@loom/provider-utils';
 import { mapChatResponse, mapModelList } from '../src/compatible/index.js';
 import { mapSseText } from './fixture-stream.js';
 import { rejectionOf } from './helpers.js';

@@ -1,5 +1,11 @@
 // Building blocks for a Loom provider over HTTP: what every wire needs under its own mapping.
-export { type ErrorBodyParser, parseJsonErrorBody, readErrorFields, type UpstreamErrorBody } from './errors/error-body.js';
+export { collectSecrets } from './errors/collect-secrets.js';
+export {
+  type ErrorBodyParser,
+  parseJsonErrorBody,
+  readErrorFields,
+  type UpstreamErrorBody,
+} from './errors/error-body.js';
 export {
   codeForErrorBody,
   codeForStatus,
@@ -35,9 +41,12 @@ export {
 } from './http/json-client.js';
 export { readText } from './http/read-text.js';
 export { headerValue, parseRetryAfter, type ResponseHeaders } from './http/retry-after.js';
+export { serverOf } from './http/server-of.js';
+export { createSharedPool, type SharedPool } from './http/shared-pool.js';
 export { type CallCancel, callCancel, throwIfAborted, undiciSignal } from './http/undici-abort.js';
 export type { WholeResponse } from './http/whole-response.js';
 export { isRecord } from './json/is-record.js';
+export { parseSettings, type SettingsSchema } from './settings/parse-settings.js';
 export { type FrameMapper, type Framer, readFramedStream } from './stream/framed-stream.js';
 export { LineSplitter } from './stream/line-splitter.js';
 export { type OpenStream, openStream } from './stream/open-stream.js';

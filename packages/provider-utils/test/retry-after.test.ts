@@ -36,6 +36,7 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter({}, now)).toBeUndefined();
     expect(parseRetryAfter({ 'retry-after': 'later' }, now)).toBeUndefined();
     expect(parseRetryAfter({ 'retry-after': '-1' }, now)).toBeUndefined();
+    expect(parseRetryAfter({ 'retry-after': '1e3' }, now)).toBeUndefined();
     expect(parseRetryAfter({ 'retry-after': '' }, now)).toBeUndefined();
   });
 

@@ -2,8 +2,8 @@ import type { ProviderV1 } from '@loom/core';
 import {
   type ApiKeySource,
   createOpenAICompatibleProvider,
-  validateSettings,
 } from '@loom/provider-openai/compatible';
+import { parseSettings } from '@loom/provider-utils';
 import { parseVllmErrorBody } from './vllm-error-body.js';
 import { checkVllmHealth } from './vllm-health.js';
 import { createLoadReader } from './vllm-load.js';
@@ -43,7 +43,7 @@ function apiKeySource(apiKey: VllmSettings['apiKey']): ApiKeySource {
  */
 export function createVllm(settings?: VllmSettings): VllmProvider {
   const fromEnvironment = process.env.VLLM_BASE_URL;
-  const valid = validateSettings(
+  const valid = parseSettings(
     vllmSettingsSchema,
     { ...settings, baseURL: settings?.baseURL ?? (fromEnvironment || DEFAULT_BASE_URL) },
     'createVllm',

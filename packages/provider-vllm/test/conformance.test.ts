@@ -1,5 +1,5 @@
 import { startVllmServer, type VllmUpstream } from '@loom/testkit';
-import { testProvider } from '@loom/testkit/conformance';
+import { testProvider, wireErrorBodies } from '@loom/testkit/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { createVllm } from '../src/index.js';
 import { CHAT_MODEL, EMBEDDING_MODEL } from './helpers.js';
@@ -25,7 +25,7 @@ testProvider('provider-vllm', {
   },
   timeoutMs: 10_000,
   upstream: {
-    wire: 'vllm',
+    errorBodies: wireErrorBodies('vllm'),
     start: () => startVllmServer(),
     connect: (baseURL, timeouts) => createVllm({ baseURL, ...timeouts }),
     model: CHAT_MODEL,

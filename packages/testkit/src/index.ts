@@ -33,6 +33,7 @@ export {
 export { type MetricRecording, recordMetrics } from './record-metrics.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { countSimulatedTokens } from './upstreams/answer/simulated-tokens.js';
+export type { FakeReply, FakeWire } from './upstreams/fake/fake-wire.js';
 export { SIMULATE_HEADER } from './upstreams/server/fault-rules.js';
 export type {
   Fault,
@@ -42,6 +43,7 @@ export type {
   SimulatedBehaviour,
   SimulatedUpstream,
 } from './upstreams/simulated-upstream.js';
+export { FAKE_DEFAULT_MODELS, startFakeUpstream } from './upstreams/start-fake-upstream.js';
 export {
   OLLAMA_DEFAULT_MODELS,
   type OllamaServerOptions,

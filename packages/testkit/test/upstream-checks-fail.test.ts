@@ -6,13 +6,17 @@ import {
 } from '@loom/core';
 import { describe, expect, it } from 'vitest';
 import { providerChecks } from '../src/conformance/provider-checks.js';
+import {
+  type WireErrorBodies,
+  wireErrorBodies,
+} from '../src/conformance/upstream/wire-error-bodies.js';
 import { checkNamed } from './helpers.js';
-import { referenceOptions } from './support/reference-upstreams.js';
+import { type ReferenceWire, referenceOptions } from './support/reference-upstreams.js';
 
 type Transform = (provider: ProviderV1) => ProviderV1;
 
 /** The upstream check `name` against the reference provider changed by `wrap`. */
-const check = (name: string, wrap: Transform, wire: 'openai' | 'ollama' | 'vllm' = 'openai') =>
+const check = (name: string, wrap: Transform, wire: ReferenceWire = 'openai') =>
   checkNamed(providerChecks(referenceOptions(wire, wrap)), name);
 
 /** A provider whose streams pass through `map` part by part, errors included. */
@@ -201,6 +205,52 @@ describe('upstream checks fail on broken providers', () => {
       'vllm',
     );
     await expect(down.run()).rejects.toThrow(/expected doHealth\(\) status 'down'; got 'up'/);
+  });
+
+  it('catches the same mistakes against a fake upstream', async () => {
+    const cut = check(
+      'throws a retryable LoomError from the stream when the connection is cut after 2 chunks',
+      swallowCuts,
+      'fake-sse',
+    );
+    await expect(cut.run()).rejects.toThrow(/ended cleanly after \d+ parts/);
+    const unauthorized = check(
+      'maps an upstream 401 to ProviderCallError authentication_failed',
+      plainErrors,
+      'fake-ndjson',
+    );
+    await expect(unauthorized.run()).rejects.toThrow(/expected ProviderCallError.*not a LoomError/);
+    const usage = check(
+      'answers doChat with the text and usage the upstream sent',
+      (provider) => ({
+        ...provider,
+        doChat: async (request, context) => {
+          const response = await provider.doChat(request, context);
+          return { ...response, usage: { ...response.usage, outputTokens: 0 } };
+        },
+      }),
+      'fake-ndjson',
+    );
+    await expect(usage.run()).rejects.toThrow(/expected the usage the upstream reported/);
+  });
+
+  it('has the rows that need a wire body only when the wire gives that body', () => {
+    const names = (errorBodies: WireErrorBodies | undefined) => {
+      const options = referenceOptions('openai');
+      const upstream = { ...options.upstream!, errorBodies };
+      return providerChecks({ ...options, upstream }).map((entry) => entry.name);
+    };
+    const context =
+      'maps an upstream 400 context length exceeded to ProviderCallError context_length_exceeded';
+    const quota = 'maps an upstream 429 insufficient_quota to ProviderCallError insufficient_quota';
+    const unauthorized = 'maps an upstream 401 to ProviderCallError authentication_failed';
+    expect(names(wireErrorBodies('openai'))).toEqual(expect.arrayContaining([context, quota]));
+    const bare = names(undefined);
+    expect(bare).toContain(unauthorized);
+    expect(bare).not.toContain(context);
+    expect(bare).not.toContain(quota);
+    const ollama = names(wireErrorBodies('ollama'));
+    expect([ollama.includes(context), ollama.includes(quota)]).toEqual([true, false]);
   });
 
   it('adds the upstream checks only with the upstream option', () => {

@@ -7,13 +7,17 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** Workspace folders of the packages a packed gateway with Ollama and the echo plugin needs. */
+/**
+ * The packages a packed gateway with Ollama and the echo plugin needs, and what a package made by
+ * `loom new` builds on.
+ */
 export const PACKED_NAMES = [
   '@loom/core',
   '@loom/cost',
   '@loom/monitor',
   '@loom/bench',
   '@loom/testkit',
+  '@loom/provider-utils',
   '@loom/provider-ollama',
   '@loom/gateway',
   'loom-provider-echo',
@@ -26,6 +30,7 @@ export const PACKED_FOLDERS = [
   'packages/monitor',
   'packages/bench',
   'packages/testkit',
+  'packages/provider-utils',
   'packages/provider-ollama',
   'apps/gateway',
   'apps/example-provider-plugin',

@@ -8,8 +8,9 @@ import type { EventBus } from './event-bus.js';
  * step) and keeps the last report. Timers are unref'd: health checks never keep a process alive.
  * A provider with no report is given the benefit of the doubt; a provider whose upstream lacks
  * the probed endpoint reports `degraded` with the reason (v1 has no `unknown`), which routes like
- * `up`: traffic and the circuit breaker decide. A real request that succeeds marks a `down`
- * provider up at once.
+ * `up`: traffic and the circuit breaker decide. A check that rejects or throws, against the
+ * contract, counts as `down` with the error's message; one that outlives the time limit, as
+ * `down` with a timeout message. A real request that succeeds marks a `down` provider up at once.
  */
 export class HealthMonitor {
   private readonly reports = new Map<string, HealthReport>();
@@ -78,7 +79,7 @@ export class HealthMonitor {
     const signal = AbortSignal.any([this.controller.signal, limit.signal]);
     let report: HealthReport;
     try {
-      report = await provider.doHealth!({ signal });
+      report = await untilAborted(provider.doHealth!({ signal }), signal);
     } catch (error) {
       if (!this.running) return;
       const message = signal.aborted
@@ -107,4 +108,19 @@ export class HealthMonitor {
     this.events.emit('provider:health', { providerId: provider.id, report, previous });
     this.schedule(provider);
   }
+}
+
+/**
+ * Settles with `value`, or rejects once `signal` aborts: a check that ignores its signal still
+ * ends at the timeout, so its provider is reported down and checked again.
+ */
+function untilAborted<T>(value: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(value)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

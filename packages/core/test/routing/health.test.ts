@@ -133,6 +133,41 @@ describe('circuit breakers and health', () => {
     await kernel.stop();
   });
 
+  it('reads a doHealth that throws, synchronously or with a non-Error, as down with what it threw', async () => {
+    const sync = fakeProvider('sync');
+    sync.doHealth = () => {
+      throw new Error('GET /api/version: connect ECONNREFUSED 127.0.0.1:11434');
+    };
+    const odd = fakeProvider('odd', { health: () => Promise.reject('upstream said no') });
+    const kernel = createKernel({
+      providers: [sync, odd],
+      models: [{ name: 'chat', targets: ['sync/m', 'odd/m'] }],
+      health: { intervalMs: 3_600_000 },
+    });
+    await kernel.start();
+    await expect
+      .poll(() => kernel.health().map((entry) => entry.report?.status))
+      .toEqual(['down', 'down']);
+    expect(kernel.health().map((entry) => entry.report?.message)).toEqual([
+      'GET /api/version: connect ECONNREFUSED 127.0.0.1:11434',
+      'upstream said no',
+    ]);
+    await kernel.stop();
+  });
+
+  it('ends a doHealth that ignores its signal at the check timeout: down, with the time limit named', async () => {
+    const hung = fakeProvider('hung', { health: () => new Promise<never>(() => {}) });
+    const kernel = createKernel({
+      providers: [hung],
+      models: [{ name: 'chat', targets: ['hung/m'] }],
+      health: { intervalMs: 3_600_000, timeoutMs: 20 },
+    });
+    await kernel.start();
+    await expect.poll(() => kernel.health()[0]?.report?.status).toBe('down');
+    expect(kernel.health()[0]?.report?.message).toMatch(/20 ?ms/);
+    await kernel.stop();
+  });
+
   it('the retry budget bounds retries of a tried deployment: 100 concurrent requests against an always-503 upstream stay within requests x 1.2 + 3 hits', async () => {
     const a = fakeProvider('a', { chat: Array.from({ length: 1_000 }, () => outage('a')) });
     const kernel = createKernel({

@@ -4,7 +4,7 @@ import {
   type FinishPart,
   MalformedResponseError,
 } from '@loom/core';
-import type { Redact } from '../errors/redactor.js';
+import type { NdjsonMapper, TokenCounter } from '@loom/provider-utils';
 import { chatUsage } from '../usage/ollama-usage.js';
 import { toFinishReason } from './finish-reason.js';
 import { providerMetadata, reportedCounts } from './from-ollama-response.js';
@@ -12,70 +12,70 @@ import { inBandError } from './in-band-error.js';
 import { chatChunkProblem, type OllamaChatChunk } from './ollama-wire.js';
 import { toToolCall } from './tool-calls.js';
 
+/** What a chat stream is mapped with. */
+export interface ChatStreamOptions {
+  request: ChatRequest;
+  provider: string;
+  /** Credentials to keep out of error messages. */
+  secrets: readonly string[];
+  /** Counts tokens for the usage estimate when the final line lacks Ollama's counts. */
+  count: TokenCounter;
+  /** Called once the final line arrived. */
+  onDone?: () => void;
+}
+
 /**
- * Turns `/api/chat` NDJSON lines into stream parts, one line at a time: text and thinking
- * deltas, each whole tool call as one tool-call delta (with a generated id), and after the
- * `"done":true` line, a finish part with usage and `providerMetadata.ollama`.
+ * Turns `/api/chat` NDJSON lines (parsed by `readNdjsonStream`) into stream parts: text and
+ * thinking deltas, each whole tool call as one tool-call delta (with a generated id), and at the
+ * `"done": true` line, a finish part with usage and `providerMetadata.ollama`.
  */
-export class ChatStreamMapper {
+export class ChatStreamMapper implements NdjsonMapper {
   private started = false;
-  private final: OllamaChatChunk | undefined;
+  private done = false;
   private toolCalls = 0;
   private generated = '';
   private thinking = '';
 
-  constructor(
-    private readonly request: ChatRequest,
-    private readonly provider: string,
-    private readonly redact: Redact,
-  ) {}
+  constructor(private readonly options: ChatStreamOptions) {}
 
-  /** True once the final line was seen; later lines are ignored. */
-  get done(): boolean {
-    return this.final !== undefined;
-  }
-
-  /** The parts one line yields; throws for an in-band error or a line that is not a chunk. */
-  push(line: string): ChatStreamPart[] {
-    if (this.final) return [];
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(line);
-    } catch {
-      throw this.malformed('a line of the NDJSON stream is not valid JSON');
-    }
-    const problem = chatChunkProblem(chunk);
-    if (problem) throw this.malformed(problem);
-    const data = chunk as OllamaChatChunk;
-    if (data.error !== undefined) throw inBandError(this.provider, data.error, this.redact);
-    const parts: ChatStreamPart[] = [];
+  /** Maps one line; true at the final line. Throws for an in-band error or a line that is no chunk. */
+  accept(line: unknown, out: ChatStreamPart[]): boolean {
+    if (this.done) return true;
+    const { provider } = this.options;
+    const problem = chatChunkProblem(line);
+    if (problem) throw new MalformedResponseError({ provider, message: `/api/chat: ${problem}` });
+    const data = line as OllamaChatChunk;
+    if (data.error !== undefined) throw inBandError(provider, data.error, this.options.secrets);
     if (!this.started) {
       this.started = true;
       if (typeof data.model === 'string' && data.model) {
-        parts.push({ type: 'response-metadata', model: data.model });
+        out.push({ type: 'response-metadata', model: data.model });
       }
     }
-    this.messageParts(data, parts);
-    if (data.done === true) this.final = data;
-    return parts;
+    this.messageParts(data, out);
+    if (data.done !== true) return false;
+    this.done = true;
+    out.push(this.finish(data));
+    this.options.onDone?.();
+    return true;
   }
 
-  private messageParts(data: OllamaChatChunk, parts: ChatStreamPart[]): void {
+  private messageParts(data: OllamaChatChunk, out: ChatStreamPart[]): void {
     const message = data.message;
     if (!message) return;
     if (message.thinking) {
       this.thinking += message.thinking;
-      parts.push({ type: 'reasoning-delta', delta: message.thinking });
+      out.push({ type: 'reasoning-delta', delta: message.thinking });
     }
     if (message.content) {
       this.generated += message.content;
-      parts.push({ type: 'text-delta', delta: message.content });
+      out.push({ type: 'text-delta', delta: message.content });
     }
     for (const raw of message.tool_calls ?? []) {
       const call = toToolCall(raw);
       if (!call) continue;
       this.generated += `${call.name}${call.arguments}`;
-      parts.push({
+      out.push({
         type: 'tool-call-delta',
         index: this.toolCalls++,
         id: call.id,
@@ -85,27 +85,15 @@ export class ChatStreamMapper {
     }
   }
 
-  /** The finish part; only after the final line (a stream without one was cut). */
-  async finish(): Promise<FinishPart> {
-    const final = this.final;
-    if (!final) {
-      throw this.malformed('the stream ended before its final line ("done": true); it was cut');
-    }
-    const counts = reportedCounts(final);
+  private finish(final: OllamaChatChunk): FinishPart {
+    const { request, count } = this.options;
     const generated = this.thinking + this.generated;
     return {
       type: 'finish',
       finishReason: toFinishReason(final.done_reason, this.toolCalls > 0),
-      usage: await chatUsage(this.request, generated, counts),
+      usage: chatUsage(request, generated, reportedCounts(final), count),
       // The thinking text already went out as reasoning deltas.
       providerMetadata: providerMetadata(final, ''),
     };
-  }
-
-  private malformed(message: string): MalformedResponseError {
-    return new MalformedResponseError({
-      provider: this.provider,
-      message: `/api/chat: ${message}`,
-    });
   }
 }

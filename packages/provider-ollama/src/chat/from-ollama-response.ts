@@ -5,9 +5,8 @@ import {
   MalformedResponseError,
   type ToolCall,
 } from '@loom/core';
-import type { Redact } from '../errors/redactor.js';
 import { ollamaMetadata } from '../usage/durations.js';
-import { chatUsage } from '../usage/ollama-usage.js';
+import { loadChatUsage } from '../usage/ollama-usage.js';
 import { toFinishReason } from './finish-reason.js';
 import { inBandError } from './in-band-error.js';
 import { chatChunkProblem, count, type OllamaChatChunk } from './ollama-wire.js';
@@ -40,7 +39,7 @@ export function providerMetadata(
 export async function fromOllamaResponse(
   body: unknown,
   request: ChatRequest,
-  context: { provider: string; redact: Redact },
+  context: { provider: string; secrets: readonly string[] },
 ): Promise<ChatResponse> {
   const problem = chatChunkProblem(body);
   if (problem) {
@@ -50,7 +49,8 @@ export async function fromOllamaResponse(
     });
   }
   const answer = body as OllamaChatChunk;
-  if (answer.error !== undefined) throw inBandError(context.provider, answer.error, context.redact);
+  if (answer.error !== undefined)
+    throw inBandError(context.provider, answer.error, context.secrets);
   const text = answer.message?.content ?? '';
   const thinking = answer.message?.thinking ?? '';
   const toolCalls = (answer.message?.tool_calls ?? [])
@@ -69,7 +69,7 @@ export async function fromOllamaResponse(
       ...(toolCalls.length ? { toolCalls } : {}),
     },
     finishReason: toFinishReason(answer.done_reason, toolCalls.length > 0),
-    usage: await chatUsage(request, generated, reportedCounts(answer)),
+    usage: await loadChatUsage(request, generated, reportedCounts(answer)),
     providerMetadata: providerMetadata(answer, thinking),
   };
 }

@@ -1,6 +1,6 @@
 import { ProviderCallError } from '@loom/core';
+import { safeText } from '@loom/provider-utils';
 import { classifyMessage } from '../errors/classify-message.js';
-import type { Redact } from '../errors/redactor.js';
 
 /** The text of an `{"error": ...}` value: Ollama sends a string; proxies may send an object. */
 function errorText(error: unknown): string {
@@ -12,10 +12,15 @@ function errorText(error: unknown): string {
 
 /**
  * An error the server sent in a 200 answer (a stream's `{"error":"..."}` line): a
- * `ProviderCallError` whose code and retryability come from its text, retryable by default.
+ * `ProviderCallError` whose code and retryability come from its text (Ollama sends no code),
+ * retryable by default.
  */
-export function inBandError(provider: string, error: unknown, redact: Redact): ProviderCallError {
-  const message = redact(errorText(error)).slice(0, 500);
+export function inBandError(
+  provider: string,
+  error: unknown,
+  secrets: readonly string[],
+): ProviderCallError {
+  const message = safeText(errorText(error), secrets);
   const { code, isRetryable } = classifyMessage(message);
   return new ProviderCallError({ provider, message, code, isRetryable });
 }

@@ -1,4 +1,5 @@
 import type { JSONObject, JSONValue } from '@loom/core';
+import { isRecord } from '@loom/provider-utils';
 
 /** A tool call as Ollama sends and takes it: whole, with arguments as an object. */
 export interface OllamaToolCall {
@@ -54,10 +55,6 @@ export interface OllamaChatChunk {
   eval_duration?: number;
   /** An in-band failure. */
   error?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

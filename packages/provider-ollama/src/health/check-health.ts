@@ -5,17 +5,16 @@ import {
   ProviderCallError,
   TimeoutError,
 } from '@loom/core';
-import type { OllamaClient } from '../http/ollama-client.js';
+import { sendJson } from '@loom/provider-utils';
+import type { OllamaHttp } from '../http/ollama-http.js';
 import { readRunning } from '../models/list-models.js';
 import type { ModelState } from '../models/model-state.js';
 
 /** What a health check needs. */
 export interface HealthOptions {
-  client: OllamaClient;
+  http: OllamaHttp;
   state: ModelState;
-  provider: string;
   baseURL: string;
-  timeoutMs: number;
   signal: AbortSignal;
 }
 
@@ -37,17 +36,12 @@ function describe(error: unknown): string {
  * are loaded, for the cold-start limit. Rejects only when the caller's signal aborts.
  */
 export async function checkHealth(options: HealthOptions): Promise<HealthReport> {
-  const { client, signal, timeoutMs } = options;
+  const { http, signal } = options;
   signal.throwIfAborted();
   const started = performance.now();
   const [version, running] = await Promise.allSettled([
-    client.json({
-      method: 'GET',
-      path: '/api/version',
-      signal,
-      firstByte: { phase: 'health', timeoutMs },
-    }),
-    readRunning(client, options.provider, signal, timeoutMs),
+    sendJson(http.warm, { method: 'GET', path: http.paths.version, auth: http.get, signal }),
+    readRunning(http, signal),
   ]);
   signal.throwIfAborted();
   const latencyMs = Math.round((performance.now() - started) * 1_000) / 1_000;

@@ -1,5 +1,6 @@
 import { MalformedResponseError, type ModelInfo } from '@loom/core';
-import type { OllamaClient } from '../http/ollama-client.js';
+import { sendJson } from '@loom/provider-utils';
+import type { OllamaHttp } from '../http/ollama-http.js';
 import type { OllamaModelOverride } from '../settings/ollama-settings.js';
 import { guessCapabilities } from './model-capabilities.js';
 import { canonicalModelName, type ModelState, type RunningModel } from './model-state.js';
@@ -92,40 +93,28 @@ export function findOverride(
 }
 
 /** Reads `/api/ps`; the caller decides what a failure means. */
-export async function readRunning(
-  client: OllamaClient,
-  provider: string,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<ListedModel[]> {
-  const body = await client.json({
+export async function readRunning(http: OllamaHttp, signal: AbortSignal): Promise<ListedModel[]> {
+  const body = await sendJson(http.warm, {
     method: 'GET',
-    path: '/api/ps',
+    path: http.paths.ps,
+    auth: http.get,
     signal,
-    firstByte: { phase: 'health', timeoutMs },
   });
-  return modelsOf(body, '/api/ps', provider);
+  return modelsOf(body, '/api/ps', http.warm.provider);
 }
 
 /** `GET /api/tags` (and `/api/ps` for `loaded`, best effort) as `ModelInfo`s. */
 export async function listModels(options: {
-  client: OllamaClient;
+  http: OllamaHttp;
   state: ModelState;
-  provider: string;
   overrides: Readonly<Record<string, OllamaModelOverride>>;
-  timeoutMs: number;
   signal: AbortSignal;
 }): Promise<ModelInfo[]> {
-  const { client, provider, signal, timeoutMs } = options;
+  const { http, signal } = options;
   const [tags, running] = await Promise.all([
-    client.json({
-      method: 'GET',
-      path: '/api/tags',
-      signal,
-      firstByte: { phase: 'attempt', timeoutMs },
-    }),
+    sendJson(http.warm, { method: 'GET', path: http.paths.tags, auth: http.get, signal }),
     // Only `loaded` depends on /api/ps: a server that fails it still lists its models.
-    readRunning(client, provider, signal, timeoutMs).catch(() => {
+    readRunning(http, signal).catch(() => {
       if (signal.aborted) throw signal.reason;
       return undefined;
     }),
@@ -139,7 +128,7 @@ export async function listModels(options: {
         }),
       )
     : undefined;
-  return modelsOf(tags, '/api/tags', provider)
+  return modelsOf(tags, '/api/tags', http.warm.provider)
     .map((entry) => {
       const id = nameOf(entry);
       return toModelInfo(entry, byName, id ? findOverride(options.overrides, id) : undefined);

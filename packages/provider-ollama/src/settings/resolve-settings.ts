@@ -1,4 +1,5 @@
 import { ConfigError, modelCapabilitiesSchema, redactSecrets } from '@loom/core';
+import { parseSettings } from '@loom/provider-utils';
 import { z } from 'zod';
 import { DEFAULT_OLLAMA_URL, normalizeOllamaHost } from './normalize-host.js';
 import type { OllamaSettings, ResolvedOllamaSettings } from './ollama-settings.js';
@@ -86,13 +87,8 @@ export function resolveOllamaSettings(
   settings: OllamaSettings = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedSettingsWithAuth {
-  const result = ollamaSettingsSchema.safeParse(settings);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue?.path.map(String).join('.') || '(settings)';
-    fail(path, issue?.message ?? 'is invalid');
-  }
-  const { baseURL: configured, headers, models, ...rest } = result.data;
+  const parsed = parseSettings(ollamaSettingsSchema, settings, 'createOllama');
+  const { baseURL: configured, headers, models, ...rest } = parsed;
   const { baseURL, urlAuthorization } = resolveBaseURL(configured, env);
   const frozenModels = Object.fromEntries(
     Object.entries(models).map(([id, model]) => [id, Object.freeze({ ...model })]),

@@ -1,5 +1,5 @@
 import { type OllamaUpstream, startOllamaServer } from '@loom/testkit';
-import { testProvider } from '@loom/testkit/conformance';
+import { testProvider, wireErrorBodies } from '@loom/testkit/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { createOllama } from '../../src/index.js';
 
@@ -28,9 +28,9 @@ testProvider('provider-ollama', {
   failingRequest: { model: 'no-such-model', messages: [{ role: 'user', content: 'hello' }] },
   timeoutMs: 10_000,
   upstream: {
-    wire: 'ollama',
     start: startOllamaServer,
     connect: (baseURL, timeouts) => createOllama({ baseURL, ...timeouts }),
     model: 'llama3.2',
+    errorBodies: wireErrorBodies('ollama'),
   },
 });

@@ -5,28 +5,32 @@ import {
   MalformedResponseError,
   ProviderCallError,
 } from '@loom/core';
+import { loadTokenCounter } from '@loom/provider-utils';
 import { describe, expect, it } from 'vitest';
-import { ChatStreamMapper } from '../../src/chat/chat-stream-mapper.js';
 import {
   DOCS_STREAM_FINAL,
   DOCS_STREAM_FIRST,
   DOCS_TOOLS_RESPONSE,
   ndjson,
 } from '../helpers/docs-examples.js';
+import { chatStreamMapper, mapNdjson } from '../helpers/map-ndjson.js';
 
 const request: ChatRequest = {
   model: 'llama3.2',
   messages: [{ role: 'user', content: 'why is the sky blue?' }],
 };
 
-function mapper() {
-  return new ChatStreamMapper(request, 'ollama', (text) => text);
+const mapper = () => chatStreamMapper(request);
+
+/** Feeds lines (JSON text) to a mapper, as the NDJSON reader does after parsing each. */
+function accept(target: ReturnType<typeof mapper>, line: string): ChatStreamPart[] {
+  const out: ChatStreamPart[] = [];
+  target.accept(JSON.parse(line), out);
+  return out;
 }
 
 async function run(lines: string[]): Promise<ChatStreamPart[]> {
-  const target = mapper();
-  const parts = lines.flatMap((line) => target.push(line.trim()));
-  parts.push(await target.finish());
+  const parts = await mapNdjson(lines.map((line) => `${line.trim()}\n`).join(''), mapper());
   for (const part of parts) expect(chatStreamPartSchema.safeParse(part).success).toBe(true);
   return parts;
 }
@@ -103,30 +107,51 @@ describe('ChatStreamMapper', () => {
     ]);
   });
 
-  it('estimates usage when the final line has no counts', async () => {
-    const parts = await run([
+  it('estimates usage when the final line has no counts, with the counter it was given', async () => {
+    const lines = [
       '{"model":"llama3.2","message":{"role":"assistant","content":"The sky is blue."},"done":false}',
       '{"model":"llama3.2","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","total_duration":5}',
-    ]);
+    ];
+    const parts = await run(lines);
     const finish = parts.at(-1);
-    expect(finish?.type === 'finish' && finish.usage).toMatchObject({ estimated: true });
     if (finish?.type !== 'finish' || !finish.usage) throw new Error('no usage');
+    expect(finish.usage.estimated).toBe(true);
     expect(finish.usage.inputTokens).toBeGreaterThan(0);
     expect(finish.usage.outputTokens).toBeGreaterThan(0);
+    const count = await loadTokenCounter();
+    const counted = await mapNdjson(
+      lines.map((line) => `${line}\n`).join(''),
+      chatStreamMapper(request, { count }),
+    );
+    expect(counted.at(-1)).toMatchObject({
+      usage: { outputTokens: count('The sky is blue.'), estimated: true },
+    });
+  });
+
+  it('ends at the final line and calls onDone once', () => {
+    let done = 0;
+    const target = chatStreamMapper(request, { onDone: () => done++ });
+    const out: ChatStreamPart[] = [];
+    expect(target.accept(JSON.parse(DOCS_STREAM_FIRST), out)).toBe(false);
+    expect(target.accept(JSON.parse(DOCS_STREAM_FINAL), out)).toBe(true);
+    expect(out.at(-1)?.type).toBe('finish');
+    expect(done).toBe(1);
   });
 
   it('ignores lines after the final one', () => {
     const target = mapper();
-    target.push(ndjson(DOCS_STREAM_FINAL).trim());
-    expect(target.done).toBe(true);
-    expect(target.push('{"message":{"content":"late"}}')).toEqual([]);
+    accept(target, ndjson(DOCS_STREAM_FINAL));
+    expect(accept(target, '{"message":{"content":"late"}}')).toEqual([]);
   });
 
   it('throws an in-band error line as a coded ProviderCallError', () => {
     const target = mapper();
-    target.push(ndjson(DOCS_STREAM_FIRST).trim());
+    accept(target, ndjson(DOCS_STREAM_FIRST));
     try {
-      target.push('{"error":"an error was encountered while running the model: unexpected EOF"}');
+      accept(
+        target,
+        '{"error":"an error was encountered while running the model: unexpected EOF"}',
+      );
       expect.unreachable();
     } catch (error) {
       expect(ProviderCallError.isInstance(error)).toBe(true);
@@ -135,21 +160,38 @@ describe('ChatStreamMapper', () => {
   });
 
   it('classifies an in-band context length error as not retryable', () => {
-    expect(() => mapper().push('{"error":"input length exceeds the context length"}')).toThrow(
+    expect(() => accept(mapper(), '{"error":"input length exceeds the context length"}')).toThrow(
       expect.objectContaining({ code: 'context_length_exceeded', isRetryable: false }),
     );
   });
 
-  it('throws MalformedResponseError for a line that is not JSON', () => {
-    expect(() => mapper().push('{"model":"llama3.2","message":{"role":')).toThrow(
-      MalformedResponseError,
+  it('keeps credentials out of an in-band error', () => {
+    const target = chatStreamMapper(request, { secrets: ['sk-ollama-secret-1234'] });
+    expect(() => accept(target, '{"error":"bad key sk-ollama-secret-1234"}')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('sk-ollama-secret-1234') }),
     );
   });
 
+  it.each([['[1,2]'], ['{"message":"text"}'], ['{"done":"yes"}']])(
+    'throws MalformedResponseError for %s, which is no chat chunk',
+    (line) => {
+      expect(() => accept(mapper(), line)).toThrow(MalformedResponseError);
+    },
+  );
+
+  it('throws MalformedResponseError for a line that is not JSON', async () => {
+    const error = await mapNdjson('{"model":"llama3.2","message":{"role":\n', mapper()).catch(
+      (caught: unknown) => caught,
+    );
+    expect(MalformedResponseError.isInstance(error)).toBe(true);
+  });
+
   it('refuses to finish a stream that never sent done:true (a cut)', async () => {
-    const target = mapper();
-    target.push(ndjson(DOCS_STREAM_FIRST).trim());
-    await expect(target.finish()).rejects.toThrow(/cut/);
+    const error = await mapNdjson(ndjson(DOCS_STREAM_FIRST), mapper()).catch(
+      (caught: unknown) => caught,
+    );
+    expect(MalformedResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/"done": true.*cut/);
   });
 });
 

@@ -1,22 +1,26 @@
-import { ConnectionError, ModelNotFoundError, ProviderCallError } from '@loom/core';
-import { describe, expect, it } from 'vitest';
+import { type LoomError, ModelNotFoundError, ProviderCallError } from '@loom/core';
+import { collectSecrets, errorScope, failureOf } from '@loom/provider-utils';
+import { afterAll, describe, expect, it } from 'vitest';
 import { classifyMessage } from '../../src/errors/classify-message.js';
-import { mapHttpError, upstreamMessage } from '../../src/errors/map-http-error.js';
-import { mapTransportError } from '../../src/errors/map-transport-error.js';
-import { collectSecrets, createRedactor, safeCause } from '../../src/errors/redactor.js';
-import { parseRetryAfter } from '../../src/http/retry-after.js';
+import { createOllamaHttp } from '../../src/http/ollama-http.js';
+import { resolveOllamaSettings } from '../../src/settings/resolve-settings.js';
 
-const redact = createRedactor([]);
+// The mapping a non-2xx answer gets: the shared status table plus Ollama's refinements. The
+// client is never used to connect.
+const http = createOllamaHttp(resolveOllamaSettings({ baseURL: 'http://127.0.0.1:11434' }, {}), {});
+afterAll(() => http.close());
+
+function mapBody(
+  status: number,
+  body: string,
+  options: { headers?: Record<string, string>; model?: string; secrets?: string[] } = {},
+): LoomError {
+  const scope = errorScope(http.warm, http.paths.chat, options.secrets ?? [], options.model);
+  return failureOf(http.warm, status, options.headers ?? {}, body, scope) as LoomError;
+}
+
 const map = (status: number, error: string, headers: Record<string, string> = {}) =>
-  mapHttpError({
-    provider: 'ollama',
-    status,
-    headers,
-    body: JSON.stringify({ error }),
-    model: 'llama3.2',
-    url: 'http://127.0.0.1:11434/api/chat',
-    redact,
-  });
+  mapBody(status, JSON.stringify({ error }), { headers, model: 'llama3.2' });
 
 describe('mapHttpError', () => {
   it.each([
@@ -68,17 +72,11 @@ describe('mapHttpError', () => {
   });
 
   it('maps a plain 404 page (wrong base URL path) to a ProviderCallError that says so', () => {
-    const error = mapHttpError({
-      provider: 'ollama',
-      status: 404,
-      headers: {},
-      body: '404 page not found',
-      model: 'm',
-      url: 'http://h/x/api/chat',
-      redact,
-    });
+    const error = mapBody(404, '404 page not found', { model: 'm' });
     expect(ModelNotFoundError.isInstance(error)).toBe(false);
+    expect(error).toMatchObject({ code: 'bad_request', isRetryable: true, upstreamStatus: 404 });
     expect(error.message).toMatch(/baseURL/);
+    expect(mapBody(404, '404 page not found').message).toMatch(/baseURL/);
   });
 
   it('reads retry hints: retry-after-ms wins over retry-after', () => {
@@ -90,58 +88,37 @@ describe('mapHttpError', () => {
   });
 
   it('gives insufficient_quota no retry hint', () => {
-    const error = mapHttpError({
-      provider: 'ollama',
-      status: 429,
-      headers: { 'retry-after': '5' },
-      body: JSON.stringify({
-        error: { message: 'You exceeded your current quota', code: 'insufficient_quota' },
-      }),
-      url: 'u',
-      redact,
+    const body = JSON.stringify({
+      error: { message: 'You exceeded your current quota', code: 'insufficient_quota' },
     });
+    const error = mapBody(429, body, { headers: { 'retry-after': '5' } });
     expect(error).toMatchObject({ code: 'insufficient_quota', isRetryable: true });
     expect(error.retryAfterMs).toBeUndefined();
   });
 
   it('redacts secrets echoed in an error body', () => {
-    const secretRedact = createRedactor(
-      collectSecrets({ authorization: 'Bearer canary-123456789' }),
-    );
-    const error = mapHttpError({
-      provider: 'ollama',
-      status: 401,
-      headers: {},
-      body: '{"error":"bad token canary-123456789"}',
-      url: 'u',
-      redact: secretRedact,
-    });
+    const secrets = collectSecrets({ authorization: 'Bearer canary-123456789' });
+    const error = mapBody(401, '{"error":"bad token canary-123456789"}', { secrets });
     expect(error.message).not.toContain('canary-123456789');
   });
 });
 
-describe('upstreamMessage', () => {
-  it('reads Ollama strings, OpenAI-style objects and plain text', () => {
-    expect(upstreamMessage('{"error":"model is required"}')).toBe('model is required');
-    expect(upstreamMessage('{"error":{"message":"nope","type":"x"}}')).toBe('nope');
-    expect(upstreamMessage('<html>Bad Gateway</html>')).toBe('<html>Bad Gateway</html>');
-    expect(upstreamMessage('x'.repeat(600))).toHaveLength(503);
+describe('error texts', () => {
+  it("reads Ollama's strings, OpenAI-style objects and plain text, cut to a readable size", () => {
+    expect(map(400, 'model is required').message).toContain(': model is required');
+    expect(mapBody(400, '{"error":{"message":"nope","type":"x"}}').message).toContain(': nope');
+    expect(mapBody(502, '<html>Bad Gateway</html>').message).toContain('<html>Bad Gateway</html>');
+    const long = mapBody(500, 'x'.repeat(600)).message;
+    expect(long).toContain(`${'x'.repeat(500)}...`);
+    expect(long).not.toContain('x'.repeat(501));
   });
-});
 
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-01-01T00:00:00Z');
-  it.each([
-    [{ 'retry-after': '3' }, 3_000],
-    [{ 'retry-after': '0.5' }, 500],
-    [{ 'retry-after-ms': '250.4' }, 250],
-    [{ 'retry-after': 'Wed, 01 Jan 2025 00:00:10 GMT' }, 10_000],
-    [{ 'retry-after': 'Tue, 31 Dec 2024 23:59:00 GMT' }, 0],
-    [{ 'retry-after': 'soon' }, undefined],
-    [{ 'retry-after-ms': 'x', 'retry-after': '1' }, 1_000],
-    [{}, undefined],
-  ])('reads %j as %s', (headers, expected) => {
-    expect(parseRetryAfter(headers, now)).toBe(expected);
+  it("gives Ollama's other context length wordings context_length_exceeded", () => {
+    expect(map(400, "the prompt exceeds the model's maximum input length")).toMatchObject({
+      code: 'context_length_exceeded',
+      isRetryable: false,
+      upstreamStatus: 400,
+    });
   });
 });
 
@@ -158,57 +135,5 @@ describe('classifyMessage', () => {
     ['something odd', 'provider_error', true],
   ])('classifies "%s" as %s', (message, code, isRetryable) => {
     expect(classifyMessage(message)).toEqual({ code, isRetryable });
-  });
-});
-
-describe('mapTransportError', () => {
-  it('maps refused and reset connections to ConnectionError with a safe cause', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
-      code: 'ECONNREFUSED',
-    });
-    const error = mapTransportError(refused, {
-      provider: 'ollama',
-      url: 'http://127.0.0.1:1/api/chat',
-      redact,
-    });
-    expect(ConnectionError.isInstance(error)).toBe(true);
-    expect(error.isRetryable).toBe(true);
-    expect((error.cause as Error & { code: string }).code).toBe('ECONNREFUSED');
-    const nested = new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]);
-    expect(
-      ConnectionError.isInstance(mapTransportError(nested, { provider: 'o', url: 'u', redact })),
-    ).toBe(true);
-  });
-
-  it('maps anything else to a retryable ProviderCallError', () => {
-    const error = mapTransportError(new TypeError('weird'), {
-      provider: 'ollama',
-      url: 'u',
-      redact,
-    });
-    expect(ProviderCallError.isInstance(error)).toBe(true);
-    expect(error.isRetryable).toBe(true);
-  });
-});
-
-describe('secrets', () => {
-  it('collects credential-like header values and bearer tokens', () => {
-    expect(
-      collectSecrets({
-        authorization: 'Bearer abc123456',
-        'x-team': 'search',
-        'x-api-key': 'k-1234',
-      }),
-    ).toEqual(['Bearer abc123456', 'abc123456', 'k-1234']);
-  });
-
-  it('makes causes that carry no secret and no deeper cause', () => {
-    const original = new Error('failed with token s3cr3t-value', {
-      cause: new Error('s3cr3t-value'),
-    });
-    const cause = safeCause(original, createRedactor(['s3cr3t-value']));
-    expect(cause?.message).toBe('failed with token [redacted]');
-    expect(cause?.stack).not.toContain('s3cr3t-value');
-    expect(cause?.cause).toBeUndefined();
   });
 });

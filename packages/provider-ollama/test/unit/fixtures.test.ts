@@ -6,38 +6,42 @@ import {
   modelInfoSchema,
   ProviderCallError,
 } from '@loom/core';
+import { errorScope, failureOf } from '@loom/provider-utils';
 import { readFixture, readJsonFixture } from '@loom/testkit/fixtures';
-import { describe, expect, it } from 'vitest';
-import { ChatStreamMapper } from '../../src/chat/chat-stream-mapper.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fromOllamaResponse } from '../../src/chat/from-ollama-response.js';
-import { LineSplitter } from '../../src/chat/line-splitter.js';
 import { fromOllamaEmbedResponse } from '../../src/embed/embed.js';
-import { mapHttpError } from '../../src/errors/map-http-error.js';
+import { createOllamaHttp } from '../../src/http/ollama-http.js';
 import { modelsOf, toModelInfo } from '../../src/models/list-models.js';
 import { ModelState } from '../../src/models/model-state.js';
+import { resolveOllamaSettings } from '../../src/settings/resolve-settings.js';
+import { chatStreamMapper, mapNdjson } from '../helpers/map-ndjson.js';
 
 // The testkit's fixtures of Ollama's documented wire shapes, fed through the mappers as bytes.
 const request = {
   model: 'llama3.2',
   messages: [{ role: 'user' as const, content: 'why is the sky blue?' }],
 };
-const redact = (text: string) => text;
+const context = { provider: 'ollama', secrets: [] };
+const http = createOllamaHttp(resolveOllamaSettings({}, {}), {});
+afterAll(() => http.close());
 
-async function streamParts(fixture: string) {
-  const splitter = new LineSplitter();
-  const mapper = new ChatStreamMapper(request, 'ollama', redact);
-  const lines = [...splitter.push(Buffer.from(readFixture(fixture))), ...splitter.end()];
-  const parts = lines.flatMap((line) => mapper.push(line));
-  parts.push(await mapper.finish());
-  return parts;
+function streamParts(fixture: string) {
+  return mapNdjson(readFixture(fixture), chatStreamMapper(request));
+}
+
+function mapStatus(status: number, body: string, model: string) {
+  const scope = errorScope(http.warm, http.paths.chat, [], model);
+  return failureOf(http.warm, status, {}, body, scope);
 }
 
 describe('Ollama fixtures through the mappers', () => {
   it('ollama/chat.json', async () => {
-    const response = await fromOllamaResponse(readJsonFixture('ollama/chat.json'), request, {
-      provider: 'ollama',
-      redact,
-    });
+    const response = await fromOllamaResponse(
+      readJsonFixture('ollama/chat.json'),
+      request,
+      context,
+    );
     expect(chatResponseSchema.safeParse(response).success).toBe(true);
     expect(response).toMatchObject({
       message: { content: 'Hello! How are you today?' },
@@ -50,7 +54,7 @@ describe('Ollama fixtures through the mappers', () => {
     const response = await fromOllamaResponse(
       readJsonFixture('ollama/chat-tool-call.json'),
       request,
-      { provider: 'ollama', redact },
+      context,
     );
     expect(response.finishReason).toBe('tool_calls');
     expect(response.message.toolCalls?.[0]).toMatchObject({
@@ -102,28 +106,12 @@ describe('Ollama fixtures through the mappers', () => {
     ['ollama/error-500.json', 500, 'provider_error', true],
     ['ollama/error-503.json', 503, 'provider_unavailable', true],
   ])('%s', (fixture, status, code, isRetryable) => {
-    const error = mapHttpError({
-      provider: 'ollama',
-      status,
-      headers: {},
-      body: readFixture(fixture),
-      model: 'llama3.2',
-      url: 'u',
-      redact,
-    });
+    const error = mapStatus(status, readFixture(fixture), 'llama3.2');
     expect(error).toMatchObject({ code, isRetryable, statusCode: status });
   });
 
   it('ollama/error-404.json', () => {
-    const error = mapHttpError({
-      provider: 'ollama',
-      status: 404,
-      headers: {},
-      body: readFixture('ollama/error-404.json'),
-      model: 'llama3.3',
-      url: 'u',
-      redact,
-    });
+    const error = mapStatus(404, readFixture('ollama/error-404.json'), 'llama3.3');
     expect(ModelNotFoundError.isInstance(error)).toBe(true);
   });
 

@@ -18,7 +18,7 @@ const request: ChatRequest = {
   model: 'llama3.2',
   messages: [{ role: 'user', content: 'why is the sky blue?' }],
 };
-const context = { provider: 'ollama', redact: (text: string) => text };
+const context = { provider: 'ollama', secrets: [] };
 
 describe('fromOllamaResponse', () => {
   it('maps the docs non-streamed answer, durations in ms', async () => {

@@ -1,14 +1,10 @@
+import { loadTokenCounter, roughTokenCount } from '@loom/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { findOverride, toModelInfo } from '../../src/models/list-models.js';
 import { guessCapabilities } from '../../src/models/model-capabilities.js';
 import { canonicalModelName, ModelState } from '../../src/models/model-state.js';
 import { COLD_START_THRESHOLD_MS, nsToMs, ollamaMetadata } from '../../src/usage/durations.js';
-import {
-  estimatePromptTokens,
-  loadTokenCounter,
-  promptTexts,
-} from '../../src/usage/estimate-tokens.js';
-import { chatUsage, embedUsage } from '../../src/usage/ollama-usage.js';
+import { chatUsage, embedUsage, loadChatUsage } from '../../src/usage/ollama-usage.js';
 
 describe('durations', () => {
   it('converts nanoseconds to milliseconds to the microsecond', () => {
@@ -25,56 +21,16 @@ describe('durations', () => {
   });
 });
 
-describe('token estimates', () => {
-  it('counts prompt texts, tool calls and tool definitions', () => {
-    const texts = promptTexts({
-      model: 'm',
-      messages: [
-        { role: 'system', content: 'sys' },
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'hi' },
-            { type: 'image', url: 'data:,x' },
-          ],
-        },
-        {
-          role: 'assistant',
-          content: null,
-          toolCalls: [{ id: 'c', name: 'f', arguments: '{"a":1}' }],
-        },
-        { role: 'tool', toolCallId: 'c', content: 'done' },
-      ],
-      tools: [{ type: 'function', name: 'f', parameters: {} }],
-    });
-    expect(texts).toEqual([
-      'sys',
-      'hi',
-      'f',
-      '{"a":1}',
-      'done',
-      '[{"type":"function","name":"f","parameters":{}}]',
-    ]);
-  });
-
-  it('counts tokens with cl100k and never refuses special-token text', async () => {
-    const count = await loadTokenCounter();
-    expect(count('Hello world')).toBe(2);
-    expect(count('')).toBe(0);
-    expect(count('<|endoftext|>')).toBeGreaterThan(1);
-    const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hello world' }] };
-    expect(estimatePromptTokens(request, count)).toBe(2 + 4 + 3);
-  });
-
+describe('usage', () => {
   it('estimates chat usage only when a count is missing', async () => {
     const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hello world' }] };
-    expect(await chatUsage(request, 'Hi there', { promptEvalCount: 5, evalCount: 2 })).toEqual({
+    expect(await loadChatUsage(request, 'Hi there', { promptEvalCount: 5, evalCount: 2 })).toEqual({
       inputTokens: 5,
       outputTokens: 2,
       totalTokens: 7,
       estimated: false,
     });
-    expect(await chatUsage(request, 'Hi there', {})).toEqual({
+    expect(await loadChatUsage(request, 'Hi there', {})).toEqual({
       inputTokens: 9,
       outputTokens: 2,
       totalTokens: 11,
@@ -85,6 +41,21 @@ describe('token estimates', () => {
       outputTokens: 0,
       totalTokens: 3,
       estimated: true,
+    });
+  });
+
+  it('keeps a reported count and estimates only the missing one, with the given counter', async () => {
+    const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hello world' }] };
+    expect(chatUsage(request, 'Hi there', { evalCount: 7 }, roughTokenCount)).toEqual({
+      inputTokens: 3 + 4 + 3,
+      outputTokens: 7,
+      totalTokens: 17,
+      estimated: true,
+    });
+    const count = await loadTokenCounter();
+    expect(chatUsage(request, 'Hi there', { promptEvalCount: 4 }, count)).toMatchObject({
+      inputTokens: 4,
+      outputTokens: count('Hi there'),
     });
   });
 });

@@ -1,17 +1,11 @@
 import type { ProviderV1 } from '@loom/core';
+import { serverOf } from '@loom/provider-utils';
 import { chat, stream } from './chat-operations.js';
 import { createRuntime } from './compatible-runtime.js';
 import { embed } from './embed-operation.js';
 import { checkHealth, listModels } from './models-operation.js';
 import { createCompatibleClient } from './openai-compatible-client.js';
 import type { OpenAICompatibleConfig } from './openai-compatible-config.js';
-
-/** Where telemetry says the upstream is (`server.address` / `server.port`). */
-export function serverOf(baseURL: string): { address: string; port: number } {
-  const url = new URL(baseURL);
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return { address: url.hostname.replace(/^\[|\]$/g, ''), port };
-}
 
 /**
  * Builds a `ProviderV1` for any server that speaks OpenAI's Chat Completions API: chat, streams,

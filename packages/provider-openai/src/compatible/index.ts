@@ -6,7 +6,7 @@ export {
   createChatStreamMapper,
   type StreamMapperOptions,
 } from './chat-stream-mapper.js';
-export { createOpenAICompatibleProvider, serverOf } from './create-openai-compatible-provider.js';
+export { createOpenAICompatibleProvider } from './create-openai-compatible-provider.js';
 export { type ChatRequestMapping, mapChatRequest } from './map-chat-request.js';
 export { mapChatResponse, type ResponseContext } from './map-chat-response.js';
 export { mapFinishReason } from './map-finish-reason.js';
@@ -22,4 +22,3 @@ export type {
 } from './openai-compatible-config.js';
 export { SHARED_PROVIDER_OPTION_KEYS } from './provider-options.js';
 export type * from './wire-types.js';
-export { validateSettings } from '../openai-settings.js';

@@ -1,4 +1,3 @@
-import { estimatedUsage, estimateInputTokens, isRecord } from '@loom/provider-utils';
 import {
   type ChatRequest,
   type ChatResponse,
@@ -6,6 +5,7 @@ import {
   MalformedResponseError,
   type ToolCall,
 } from '@loom/core';
+import { estimatedUsage, estimateInputTokens, isRecord } from '@loom/provider-utils';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 

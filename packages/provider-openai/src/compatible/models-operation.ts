@@ -67,7 +67,10 @@ export async function listModels(
  * without that endpoint (several proxies and minimal servers) is `degraded`: health unknown,
  * traffic decides. Rejects only when the caller's signal fired.
  */
-export function checkHealth(runtime: CompatibleRuntime, signal: AbortSignal): Promise<HealthReport> {
+export function checkHealth(
+  runtime: CompatibleRuntime,
+  signal: AbortSignal,
+): Promise<HealthReport> {
   return probeHealth(() => listModels(runtime, signal), {
     signal,
     what: `GET ${runtime.paths.models}`,

@@ -1,9 +1,9 @@
 import {
   errorScope,
   mapTransportError,
+  type ResponseHeaders,
   readFailure,
   readText,
-  type ResponseHeaders,
   transportScope,
 } from '@loom/provider-utils';
 import type { Dispatcher } from 'undici';

@@ -1,6 +1,6 @@
 import type { HealthReport, LoadSignal, LoomError, ModelInfo, ProviderType } from '@loom/core';
-import type { Dispatcher } from 'undici';
 import type { ErrorBodyParser, UpstreamFailure } from '@loom/provider-utils';
+import type { Dispatcher } from 'undici';
 import type { OpenAICompatibleClient } from './openai-compatible-client.js';
 
 /** Where the API key comes from; called at every request, so keys can rotate. */

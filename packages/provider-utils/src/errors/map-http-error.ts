@@ -4,9 +4,9 @@ import {
   ProviderCallError,
   type ProviderErrorCode,
 } from '@loom/core';
+import { parseRetryAfter, type ResponseHeaders } from '../http/retry-after.js';
 import type { UpstreamErrorBody } from './error-body.js';
 import { safeText } from './redact.js';
-import { parseRetryAfter, type ResponseHeaders } from '../http/retry-after.js';
 
 /** Who failed and where, for error messages. */
 export interface ErrorScope {

@@ -5,9 +5,9 @@ import {
   TimeoutError,
   type TimeoutPhase,
 } from '@loom/core';
+import type { CallCancel } from '../http/undici-abort.js';
 import type { ErrorScope } from './map-http-error.js';
 import { safeCause, safeText } from './redact.js';
-import type { CallCancel } from '../http/undici-abort.js';
 
 /** What a transport failure is judged against. */
 export interface TransportScope extends ErrorScope {

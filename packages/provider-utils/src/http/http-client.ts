@@ -49,7 +49,7 @@ export interface HttpClient {
 /** How long `close()` lets requests in flight finish before cutting them. */
 const CLOSE_GRACE_MS = 2_000;
 
-function createPool(origin: string, settings: HttpClientSettings): Pool {
+export function createPool(origin: string, settings: HttpClientSettings): Pool {
   return new Pool(origin, {
     connections: settings.connections,
     headersTimeout: settings.headersTimeoutMs,
@@ -63,7 +63,7 @@ function createPool(origin: string, settings: HttpClientSettings): Pool {
   });
 }
 
-async function closeGracefully(pool: Pool): Promise<void> {
+export async function closeGracefully(pool: Pool): Promise<void> {
   // A stream nobody reads would hold close() forever: cut what is left after the grace period.
   const timer = setTimeout(() => pool.destroy().catch(() => {}), CLOSE_GRACE_MS);
   timer.unref();

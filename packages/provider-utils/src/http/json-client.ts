@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { type LoomError, MalformedResponseError, redactSecrets, type TimeoutPhase } from '@loom/core';
+import {
+  type LoomError,
+  MalformedResponseError,
+  redactSecrets,
+  type TimeoutPhase,
+} from '@loom/core';
 import type { Dispatcher } from 'undici';
 import { type ErrorBodyParser, parseJsonErrorBody } from '../errors/error-body.js';
 import { type ErrorScope, mapHttpError, type UpstreamFailure } from '../errors/map-http-error.js';

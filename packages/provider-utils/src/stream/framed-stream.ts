@@ -59,7 +59,10 @@ export function readFramedStream<Frame>(
   body: Readable,
   options: FramedStreamOptions<Frame>,
 ): AsyncGenerator<ChatStreamPart, void, undefined> {
-  return new PartStream(readBatches(body, options));
+  return new PartStream(readBatches(body, options), () => {
+    options.watchdog.stop();
+    releaseBody(body, false);
+  });
 }
 
 /** True when `parts` holds nothing but response metadata (no token, finish or usage yet). */

@@ -21,8 +21,14 @@ export class PartStream implements AsyncGenerator<ChatStreamPart, void, undefine
   // The refill, return or throw in flight: calls made meanwhile wait for it, in order, as the
   // calls of an async generator do.
   private busy: Promise<unknown> | undefined;
+  // An async generator that never ran skips its `finally` on return(): until the first pull,
+  // `releaseUnread` stands in for it.
+  private pulled = false;
 
-  constructor(private readonly batches: Batches) {}
+  constructor(
+    private readonly batches: Batches,
+    private readonly releaseUnread?: () => void,
+  ) {}
 
   next(): Promise<PartResult> {
     if (this.busy === undefined && this.index < this.batch.length) {
@@ -34,6 +40,7 @@ export class PartStream implements AsyncGenerator<ChatStreamPart, void, undefine
   return(value?: void | PromiseLike<void>): Promise<PartResult> {
     return this.queue(() => {
       this.batch = NO_PARTS;
+      if (!this.pulled) this.releaseUnread?.();
       // Once returned, the batch generator yields nothing more: its result has no batch.
       return this.batches.return(value) as Promise<PartResult>;
     });
@@ -42,6 +49,7 @@ export class PartStream implements AsyncGenerator<ChatStreamPart, void, undefine
   throw(error: unknown): Promise<PartResult> {
     return this.queue(() => {
       this.batch = NO_PARTS;
+      if (!this.pulled) this.releaseUnread?.();
       return this.batches.throw(error) as Promise<PartResult>;
     });
   }
@@ -53,6 +61,7 @@ export class PartStream implements AsyncGenerator<ChatStreamPart, void, undefine
   private async refill(): Promise<PartResult> {
     // A call queued behind a refill takes the parts that refill brought.
     if (this.index < this.batch.length) return { value: this.batch[this.index++]!, done: false };
+    this.pulled = true;
     const result = await this.batches.next();
     if (result.done) return result;
     // The batch generator yields only non-empty batches.

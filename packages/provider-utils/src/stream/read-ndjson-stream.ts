@@ -13,31 +13,32 @@ export interface NdjsonMapper {
   accept(line: unknown, out: ChatStreamPart[]): boolean;
 }
 
-function ndjsonFramer(provider: string, secrets: readonly string[]): Framer<unknown> {
+// Lines are parsed as the mapper takes them, not as they arrive: a broken line after a good
+// one then fails the stream after the good one's parts, as on the wire.
+function ndjsonFramer(provider: string): Framer<string> {
   const splitter = new LineSplitter();
-  const parse = (lines: string[], out: unknown[]) => {
-    for (const line of lines) {
-      try {
-        out.push(JSON.parse(line));
-      } catch {
-        throw new MalformedResponseError({
-          provider,
-          message: `a stream line is not JSON: ${safeText(line.slice(0, 200), secrets)}`,
-        });
-      }
-    }
-  };
-  const split = (read: () => string[]) => {
+  const split = (read: () => string[], out: string[]) => {
     try {
-      return read();
+      for (const line of read()) out.push(line);
     } catch (error) {
       throw new MalformedResponseError({ provider, message: (error as Error).message });
     }
   };
   return {
-    feed: (text, out) => parse(split(() => splitter.pushText(text)), out),
-    end: (out) => parse(split(() => splitter.end()), out),
+    feed: (text, out) => split(() => splitter.pushText(text), out),
+    end: (out) => split(() => splitter.end(), out),
   };
+}
+
+function parseLine(line: string, provider: string, secrets: readonly string[]): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new MalformedResponseError({
+      provider,
+      message: `a stream line is not JSON: ${safeText(line.slice(0, 200), secrets)}`,
+    });
+  }
 }
 
 /**
@@ -52,9 +53,9 @@ export function readNdjsonStream(
   endMarker = 'final line',
 ): AsyncGenerator<ChatStreamPart, void, undefined> {
   const { provider, secrets } = source.transport;
-  return readFramedStream<unknown>(source.body, {
-    framer: ndjsonFramer(provider, secrets),
-    accept: (line, parts) => mapper.accept(line, parts),
+  return readFramedStream<string>(source.body, {
+    framer: ndjsonFramer(provider),
+    accept: (line, parts) => mapper.accept(parseLine(line, provider, secrets), parts),
     watchdog: source.watchdog,
     transport: source.transport,
     endMarker,

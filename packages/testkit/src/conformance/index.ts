@@ -13,4 +13,8 @@ export type {
   UpstreamConformanceOptions,
   UpstreamTimeouts,
 } from './upstream/upstream-harness.js';
-export { type UpstreamWire, wireErrorBody } from './upstream/wire-error-bodies.js';
+export {
+  type UpstreamWire,
+  type WireErrorBodies,
+  wireErrorBodies,
+} from './upstream/wire-error-bodies.js';

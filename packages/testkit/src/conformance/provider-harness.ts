@@ -18,8 +18,8 @@ export interface ProviderConformanceOptions {
   timeoutMs?: number;
   /**
    * Runs the provider against a simulated upstream (`startOpenAIServer`, `startOllamaServer`,
-   * `startVllmServer`), which adds the error-mapping, timeout, broken-stream, release, listing
-   * and health checks.
+   * `startVllmServer`, or `startFakeUpstream` for any other wire), which adds the error-mapping,
+   * timeout, broken-stream, release, listing and health checks.
    */
   upstream?: UpstreamConformanceOptions;
 }

@@ -1,8 +1,8 @@
 /**
  * Contract of the simulated upstreams (`startOpenAIServer`, `startOllamaServer`,
- * `startVllmServer`): real HTTP servers on 127.0.0.1 that speak each wire format faithfully and
- * inject faults on demand, so providers, the kernel and the gateway are tested against bytes
- * shaped exactly like the real services'.
+ * `startVllmServer`, and `startFakeUpstream` for any other wire): real HTTP servers on
+ * 127.0.0.1 that speak each wire format faithfully and inject faults on demand, so providers,
+ * the kernel and the gateway are tested against bytes shaped exactly like the real services'.
  */
 
 /** A failure the simulator can produce instead of (or in the middle of) a normal answer. */

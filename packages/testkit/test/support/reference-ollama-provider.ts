@@ -112,6 +112,8 @@ export function createReferenceOllamaProvider(
         await readJson(request, await open(request));
         return { status: 'up', checkedAt: Date.now() };
       } catch (error) {
+        // A cancelled check is the caller's doing, not the upstream's health.
+        if (signal.aborted) throw signal.reason;
         return { status: 'down', checkedAt: Date.now(), message: (error as Error).message };
       }
     },

@@ -154,6 +154,8 @@ export function createReferenceOpenAIProvider(
         (await open(request)).release();
         return { status: 'up', checkedAt: Date.now() };
       } catch (error) {
+        // A cancelled check is the caller's doing, not the upstream's health.
+        if (signal.aborted) throw signal.reason;
         return { status: 'down', checkedAt: Date.now(), message: (error as Error).message };
       }
     },

@@ -8,7 +8,7 @@ import {
   upstreamRequest,
   withUpstream,
 } from './upstream-harness.js';
-import { type UpstreamWire, wireErrorBody } from './wire-error-bodies.js';
+import type { WireErrorBodies } from './wire-error-bodies.js';
 
 /** One row of the error-mapping table: an upstream answer and the error it must become. */
 interface MappingRow {
@@ -33,24 +33,31 @@ const call = (code: string, isRetryable: boolean, statusCode: number): ExpectedE
   statusCode,
 });
 
-/** The rows of the brief's error-mapping table that a status answer or a model produces. */
-function mappingRows(wire: UpstreamWire): MappingRow[] {
+/** The row `make` builds from `body`, or no row when the wire gave no such body. */
+const whenBody = (body: unknown, make: (body: unknown) => MappingRow): MappingRow[] =>
+  body === undefined ? [] : [make(body)];
+
+/**
+ * The rows of the brief's error-mapping table that a status answer or a model produces; the
+ * rows that depend on the wire's own words come only with the wire's body for them.
+ */
+function mappingRows(bodies: WireErrorBodies): MappingRow[] {
   const rateLimited = (retryAfterMs: ExpectedError['retryAfterMs']) => ({
     ...call('rate_limited', true, 429),
     retryAfterMs,
   });
-  const rows: MappingRow[] = [
+  return [
     { outcome: '400', fault: status(400), expected: call('bad_request', false, 400) },
     { outcome: '413', fault: status(413), expected: call('bad_request', false, 413) },
     { outcome: '422', fault: status(422), expected: call('bad_request', false, 422) },
-    {
+    ...whenBody(bodies.contextLength, (body) => ({
       outcome: '400 context length exceeded',
-      fault: status(400, { body: wireErrorBody(wire, 'context-length') }),
+      fault: status(400, { body }),
       expected: call('context_length_exceeded', false, 400),
-    },
+    })),
     {
       outcome: '401',
-      fault: status(401, { body: wireErrorBody(wire, 'unauthorized') }),
+      fault: status(401, { body: bodies.unauthorized }),
       expected: call('authentication_failed', true, 401),
     },
     { outcome: '403', fault: status(403), expected: call('permission_denied', true, 403) },
@@ -91,16 +98,12 @@ function mappingRows(wire: UpstreamWire): MappingRow[] {
       fault: status(503, { headers: { 'retry-after': '3' } }),
       expected: { ...call('provider_unavailable', true, 503), retryAfterMs: 3_000 },
     },
-  ];
-  const quota = wireErrorBody(wire, 'insufficient-quota');
-  if (quota !== undefined) {
-    rows.push({
+    ...whenBody(bodies.insufficientQuota, (body) => ({
       outcome: '429 insufficient_quota',
-      fault: status(429, { body: quota }),
-      expected: { ...call('insufficient_quota', true, 429), retryAfterMs: 'absent' },
-    });
-  }
-  return rows;
+      fault: status(429, { body }),
+      expected: { ...call('insufficient_quota', true, 429), retryAfterMs: 'absent' as const },
+    })),
+  ];
 }
 
 /** Runs the chat and the stream against the same faulty upstream; both must map the same. */
@@ -119,7 +122,7 @@ async function expectBoth(provider: ProviderV1, request: ChatRequest, row: Mappi
 
 /** One check per row of the error-mapping table, each on a fresh simulator. */
 export function errorMappingChecks(upstream: UpstreamConformanceOptions): ConformanceCheck[] {
-  return mappingRows(upstream.wire).map((row) => ({
+  return mappingRows(upstream.errorBodies ?? {}).map((row) => ({
     name: `maps an upstream ${row.outcome} to ${row.expected.kind}${row.expected.code ? ` ${row.expected.code}` : ''}`,
     run: () => {
       const rules = row.fault ? [{ fault: row.fault() }] : [];

@@ -31,7 +31,7 @@ const connection: ExpectedError = {
 
 /** A non-JSON body where the wire expects JSON, with a JSON content type. */
 function unparseableBody(upstream: Options): Fault {
-  const body = upstream.wire === 'ollama' ? '{"model":"x","created_at":' : '{"id":"chatcmpl-';
+  const body = upstream.errorBodies?.unparseable ?? '{"';
   return { type: 'status', status: 200, body, headers: { 'content-type': 'application/json' } };
 }
 

@@ -116,7 +116,7 @@ async function stopMidStream(
 
 const stalled = [{ fault: { type: 'stall', afterChunks: 1 } as const }];
 
-/** Stream faithfulness, release of the upstream, listing and health. */
+/** Stream faithfulness, release of the upstream and listing. */
 export function upstreamBehaviourChecks(upstream: Options): ConformanceCheck[] {
   return [
     {
@@ -181,31 +181,5 @@ export function upstreamBehaviourChecks(upstream: Options): ConformanceCheck[] {
           );
         }),
     },
-    healthCheck(upstream, 'up'),
-    healthCheck(upstream, 'down'),
   ];
-}
-
-function healthCheck(upstream: Options, expected: 'up' | 'down'): ConformanceCheck {
-  const setup =
-    expected === 'down' ? { rules: [{ fault: { type: 'status', status: 503 } as const }] } : {};
-  return {
-    name:
-      expected === 'up'
-        ? 'reports health up against a healthy upstream (when it has doHealth)'
-        : 'reports health down when the upstream answers 503 on every path (when it has doHealth)',
-    run: () =>
-      withUpstream(upstream, setup, async (provider) => {
-        if (!provider.doHealth) return;
-        const report = await resolveWithin(
-          attempt(() => provider.doHealth!({ signal: AbortSignal.timeout(10_000) })),
-          10_000,
-          'doHealth()',
-        );
-        expectThat(
-          report.status === expected,
-          `expected doHealth() status '${expected}'; got '${report.status}'${report.message ? ` (${report.message})` : ''}.`,
-        );
-      }),
-  };
 }

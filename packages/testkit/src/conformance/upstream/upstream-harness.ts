@@ -2,7 +2,7 @@ import type { ChatRequest, ProviderV1 } from '@loom/core';
 import type { FaultRule, SimulatedUpstream } from '../../upstreams/simulated-upstream.js';
 import { attempt, settleWithin } from '../check.js';
 import { sampleRequest } from '../provider-harness.js';
-import type { UpstreamWire } from './wire-error-bodies.js';
+import type { WireErrorBodies } from './wire-error-bodies.js';
 
 /** The timeouts a provider under test is connected with. */
 export interface UpstreamTimeouts {
@@ -14,18 +14,28 @@ export interface UpstreamTimeouts {
 
 /**
  * The `upstream` option of `providerChecks`: how to run the provider against a simulated upstream
- * (`startOpenAIServer`, `startOllamaServer`, `startVllmServer`), which enables the error-mapping,
- * transport and stream checks.
+ * (`startOpenAIServer`, `startOllamaServer`, `startVllmServer`, or `startFakeUpstream` for any
+ * other wire), which enables the error-mapping, transport, stream, release, listing and health
+ * checks.
+ *
+ * The health checks hold a provider with `doHealth` to these rules: against a healthy upstream it
+ * resolves `status: 'up'`; against an upstream answering 503, or one that cannot be reached at
+ * all (closed before the provider connects), it RESOLVES with `status: 'down'` and a non-empty
+ * `message` (an unreachable upstream is a result, not an error); and when its own `signal`
+ * aborts while the upstream hangs, it rejects within 1 s with `signal.reason`.
  */
 export interface UpstreamConformanceOptions {
-  /** The wire the simulator speaks; decides the error bodies the checks inject. */
-  wire: UpstreamWire;
   /** Starts a fresh simulator; called once per check and closed after it. */
   start: () => Promise<SimulatedUpstream>;
   /** A provider talking to `baseURL` with these timeouts; closed after each check. */
   connect: (baseURL: string, timeouts: UpstreamTimeouts) => ProviderV1 | Promise<ProviderV1>;
   /** A chat model the simulator serves. */
   model: string;
+  /**
+   * The wire's own error bodies, for the table rows that need one; a row whose body is absent is
+   * left out. `wireErrorBodies('openai' | 'ollama' | 'vllm')` gives the built-in wires' bodies.
+   */
+  errorBodies?: WireErrorBodies;
 }
 
 /** Generous defaults, for checks that are not about timeouts. */

@@ -96,6 +96,9 @@ async function playFault(
       await exchange.untilClosed();
       return 'faulted';
     case 'cut':
+      // The response corks its writes until the next tick; without this wait the socket would
+      // die with the last chunks unsent, and the client would see fewer than `afterChunks`.
+      await new Promise((resolve) => setImmediate(resolve));
       exchange.cut();
       return 'faulted';
     case 'in-band-error':

@@ -11,7 +11,7 @@ export interface AlertSinkV1 {
   /** Unique name within a kernel. */
   readonly name: string;
   /** Delivers one alert; rejects when delivery failed. Must honour the signal (a timeout). */
-  doSend(alert: Alert, context: { signal: AbortSignal }): PromiseLike<void>;
+  doSend(alert: Alert, context: { signal: AbortSignal }): Promise<void>;
   /** Flushes and releases resources. Called once when the kernel stops. */
-  close?(): PromiseLike<void>;
+  close?(): Promise<void>;
 }

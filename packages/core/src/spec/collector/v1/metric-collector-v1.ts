@@ -22,9 +22,9 @@ export interface MetricCollectorV1 {
   /** Unique name within a kernel. */
   readonly name: string;
   /** Begins collecting. */
-  start(context: CollectorContext): void | PromiseLike<void>;
+  start(context: CollectorContext): void | Promise<void>;
   /** Stops collecting and releases timers and listeners. Safe to call twice. */
-  stop(): void | PromiseLike<void>;
+  stop(): void | Promise<void>;
   /** Takes a reading now, for pull-based exporters; optional. */
-  collect?(): readonly Metric[] | PromiseLike<readonly Metric[]>;
+  collect?(): readonly Metric[] | Promise<readonly Metric[]>;
 }

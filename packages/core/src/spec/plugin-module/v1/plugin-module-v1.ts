@@ -52,5 +52,5 @@ export interface PluginModuleV1<Kind extends PluginKind = PluginKind, Settings =
   create(
     settings: Settings,
     host: PluginHost,
-  ): PluginProducts[Kind] | PromiseLike<PluginProducts[Kind]>;
+  ): PluginProducts[Kind] | Promise<PluginProducts[Kind]>;
 }

@@ -46,7 +46,7 @@ export interface LoomPluginV1 {
   /** Names of plugins that must be set up first. */
   readonly dependencies?: readonly string[];
   /** Registers providers, collectors, sinks, hooks and listeners. */
-  setup(api: PluginApi): void | PromiseLike<void>;
+  setup(api: PluginApi): void | Promise<void>;
   /** Undoes `setup` when the kernel stops (after requests drained), in reverse order. */
-  teardown?(): void | PromiseLike<void>;
+  teardown?(): void | Promise<void>;
 }

@@ -25,7 +25,11 @@ export interface ProviderStreamResult {
  * A source of chat completions and embeddings: a plain object, usually made by a factory such as
  * `createOpenAI(settings)`. Methods starting with `do` are called by the kernel only; they never
  * retry (the kernel's router owns retries) and report failures as `LoomError`s whose
- * `isRetryable` and `retryAfterMs` tell the router what to do next.
+ * `isRetryable` and `retryAfterMs` tell the router what to do next (the error table in
+ * `@loom/core`'s README says which error each upstream failure becomes).
+ *
+ * Asynchronous methods return a real `Promise` (write them `async`), not just a thenable, so a
+ * caller can chain `.catch` and `.finally` on what they return.
  */
 export interface ProviderV1 {
   /** Contract version this object implements. */
@@ -38,20 +42,35 @@ export interface ProviderV1 {
   readonly server?: { address: string; port?: number };
 
   /** Models this provider serves now. */
-  doListModels(context: { signal: AbortSignal }): PromiseLike<ModelInfo[]>;
+  doListModels(context: { signal: AbortSignal }): Promise<ModelInfo[]>;
   /** One chat completion. */
-  doChat(request: ChatRequest, context: CallContext): PromiseLike<ChatResponse>;
+  doChat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
   /**
    * One streamed chat completion. Resolves when the upstream accepted the request (headers
    * received); rejects on errors known before that.
    */
-  doStream(request: ChatRequest, context: CallContext): PromiseLike<ProviderStreamResult>;
+  doStream(request: ChatRequest, context: CallContext): Promise<ProviderStreamResult>;
   /** Embeddings; absent when the provider has none. */
-  doEmbed?(request: EmbedRequest, context: CallContext): PromiseLike<EmbedResponse>;
-  /** Active health check; absent means health is known only from real traffic. */
-  doHealth?(context: { signal: AbortSignal }): PromiseLike<HealthReport>;
+  doEmbed?(request: EmbedRequest, context: CallContext): Promise<EmbedResponse>;
+  /**
+   * Active health check, polled by the kernel on an interval; absent means health is known only
+   * from real traffic.
+   *
+   * - An unreachable or failing upstream is a result, not an error: `doHealth` resolves with
+   *   `status: 'down'` and a `message` an operator can act on (`connect ECONNREFUSED
+   *   127.0.0.1:11434: is Ollama running?`, `GET /api/version answered 503`). It never rejects
+   *   for upstream failures.
+   * - It rejects only when its own `signal` aborted (the kernel's check timeout, or the kernel
+   *   stopping), and then with `signal.reason`.
+   * - An upstream that has no health endpoint answers `status: 'degraded'` with a message saying
+   *   so (health unknown; it routes like `up`, and real traffic and the circuit breaker decide),
+   *   or the provider leaves `doHealth` out.
+   *
+   * The kernel treats a rejection anyway as `down`, with the error's message.
+   */
+  doHealth?(context: { signal: AbortSignal }): Promise<HealthReport>;
   /** A live load reading; absent when the upstream exposes none. */
-  doLoad?(context: { signal: AbortSignal }): PromiseLike<LoadSignal>;
+  doLoad?(context: { signal: AbortSignal }): Promise<LoadSignal>;
   /** Releases connections and timers. Called once when the kernel stops. */
-  close?(): PromiseLike<void>;
+  close?(): Promise<void>;
 }
