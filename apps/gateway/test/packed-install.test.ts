@@ -183,33 +183,6 @@ describe('the packed gateway installed outside the workspace', () => {
     expect(first).toMatchObject({ rule: 'failover', state: 'firing', severity: 'critical' });
   });
 
-  it('makes a provider with loom new that passes its tests as generated and serves a request', async () => {
-    const made = await scaffoldAndTest(folder, join(scratch, 'weather'), 'weather', tarballs);
-    // Every conformance check of the generated test, upstream checks included, ran and passed.
-    const passed = Number(/Tests\s+(\d+) passed/.exec(made.testOutput)?.[1] ?? 0);
-    expect(passed, made.testOutput).toBeGreaterThanOrEqual(45);
-    expect(made.testOutput).not.toMatch(/\bfailed\b|\bskipped\b/i);
-    await installInto(folder, made.tarball);
-    const upstream = await startPlainchatServer(['plain-1']);
-    await writeFile(
-      join(folder, 'weather.yaml'),
-      `providers:\n  - { id: sky, type: loom-provider-weather, baseURL: "${upstream.baseURL}" }\nmodels:\n  - { name: chat, targets: [sky/plain-1] }\n`,
-    );
-    const served = await serve(folder, 'weather.yaml');
-    try {
-      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-      const messages = [{ role: 'user' as const, content: 'Will it rain?' }];
-      const answer = await client.chat.completions.create({ model: 'chat', messages });
-      expect(answer.choices[0]?.message.content).toBe(upstream.requests.at(-1)?.answer?.text);
-      expect(answer.usage?.prompt_tokens).toBeGreaterThan(0);
-    } finally {
-      const exited = new Promise((resolve) => served.child.once('exit', resolve));
-      served.child.kill('SIGTERM');
-      await exited;
-      await upstream.close();
-    }
-  }, 600_000);
-
   it('names the package to install when a config needs one that is missing', async () => {
     await rm(join(folder, 'node_modules/@loom/provider-ollama'), { recursive: true, force: true });
     const checked = await run(join(folder, 'node_modules/.bin/loom'), ['check'], {
@@ -256,4 +229,32 @@ describe('the packed gateway installed outside the workspace', () => {
       'redis.yaml: storage.redis: needs @loom/redis and ioredis, which are not installed; run: npm install @loom/redis ioredis',
     );
   });
+
+  // Last: installing the package npm-prunes the hand-made sink the tests above use.
+  it('makes a provider with loom new that passes its tests as generated and serves a request', async () => {
+    const made = await scaffoldAndTest(folder, join(scratch, 'weather'), 'weather', tarballs);
+    // Every conformance check of the generated test, upstream checks included, ran and passed.
+    const passed = Number(/Tests\s+(\d+) passed/.exec(made.testOutput)?.[1] ?? 0);
+    expect(passed, made.testOutput).toBeGreaterThanOrEqual(45);
+    expect(made.testOutput).not.toMatch(/\bfailed\b|\bskipped\b/i);
+    await installInto(folder, made.tarball);
+    const upstream = await startPlainchatServer(['plain-1']);
+    await writeFile(
+      join(folder, 'weather.yaml'),
+      `providers:\n  - { id: sky, type: loom-provider-weather, baseURL: "${upstream.baseURL}" }\nmodels:\n  - { name: chat, targets: [sky/plain-1] }\n`,
+    );
+    const served = await serve(folder, 'weather.yaml');
+    try {
+      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const messages = [{ role: 'user' as const, content: 'Will it rain?' }];
+      const answer = await client.chat.completions.create({ model: 'chat', messages });
+      expect(answer.choices[0]?.message.content).toBe(upstream.requests.at(-1)?.answer?.text);
+      expect(answer.usage?.prompt_tokens).toBeGreaterThan(0);
+    } finally {
+      const exited = new Promise((resolve) => served.child.once('exit', resolve));
+      served.child.kill('SIGTERM');
+      await exited;
+      await upstream.close();
+    }
+  }, 600_000);
 });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { PACKED_NAMES, tarballOf } from './pack-workspace.js';
 
 const run = promisify(execFile);
@@ -64,7 +64,8 @@ export async function scaffoldAndTest(
   const tested = await npm(['test'], folder);
   const packed = await npm(['pack', '--pack-destination', join(folder, '..')], folder);
   const tarball = join(folder, '..', packed.stdout.trim().split('\n').at(-1) ?? '');
-  return { testOutput: tested.stdout, tarball };
+  // Without colour codes, so the summary line reads as text.
+  return { testOutput: stripVTControlCharacters(tested.stdout), tarball };
 }
 
 /** Installs a tarball into `app` (the user's gateway folder). */
