@@ -199,6 +199,24 @@ describe('the request sent upstream', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
+  it('finds a key hidden 20,000 levels deep without overflowing the stack, naming its path', async () => {
+    let nested: Record<string, unknown> = { base_url: 'http://evil.example' };
+    for (let level = 0; level < 20_000; level++) nested = { a: nested };
+    const error = await rejectionOf(
+      provider.doChat(
+        {
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'hi' }],
+          providerOptions: { openai: { metadata: nested } as never },
+        },
+        callContext(),
+      ),
+    );
+    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    expect(JSON.stringify(error)).toContain('.a.a.base_url');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('sends the embeddings body with float encoding and dimensions', async () => {
     await provider.doEmbed!(
       { model: 'text-embedding-3-small', input: ['a', 'b'], dimensions: 8 },

@@ -18,6 +18,11 @@ export async function checkVllmHealth(
     if (status >= 200 && status < 300) {
       return { status: 'up', checkedAt: Date.now(), latencyMs: elapsed() };
     }
+    if (status === 404 || status === 405 || status === 501) {
+      // A proxy in front of vLLM may not pass /health on: that says nothing about the engine.
+      const message = `GET /health answered ${status}: this upstream has no health endpoint, so its health is unknown; requests decide.`;
+      return { status: 'degraded', checkedAt: Date.now(), latencyMs: elapsed(), message };
+    }
     const message =
       status === 503
         ? 'vLLM answered /health with 503: its engine is not running. Check the server log and restart it.'

@@ -73,6 +73,15 @@ describe('createVllm against the simulated vLLM server', () => {
     expect(upstream.requests.at(-1)?.path).toBe('/health');
   });
 
+  it('reports health unknown (degraded), not down, when a proxy has no /health (404 / 405 / 501)', async () => {
+    for (const status of [404, 405, 501]) {
+      upstream.inject({ fault: { type: 'status', status }, path: '/health', times: 1 });
+      const report = await provider.doHealth!({ signal: AbortSignal.timeout(5_000) });
+      expect(report.status, String(status)).toBe('degraded');
+      expect(report.message).toContain(`answered ${status}`);
+    }
+  });
+
   it('reports health down when the server is gone', async () => {
     const gone = await startVllmServer();
     const url = gone.url;

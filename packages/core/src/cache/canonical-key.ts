@@ -5,14 +5,43 @@ import type { ChatRequest } from '../spec/chat/chat-request.js';
 // of the key: two users asking the same question share one cached answer.
 const IGNORED = new Set(['metadata', 'priority']);
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.keys(value)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+/** Text written as is between the values being serialized. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+// Serialized with a stack of its own, so a caller's deeply nested providerOptions cannot overflow
+// the call stack: the key is computed for any request the kernel accepts.
+function canonical(root: unknown): string {
+  const out: string[] = [];
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value instanceof Raw) {
+      out.push(value.text);
+    } else if (value === null || typeof value !== 'object') {
+      out.push(JSON.stringify(value) ?? 'null');
+    } else if (Array.isArray(value)) {
+      pending.push(new Raw(']'));
+      for (let index = value.length - 1; index >= 0; index--) {
+        pending.push(value[index]);
+        if (index > 0) pending.push(new Raw(','));
+      }
+      pending.push(new Raw('['));
+    } else {
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((key) => record[key] !== undefined)
+        .sort();
+      pending.push(new Raw('}'));
+      for (let index = keys.length - 1; index >= 0; index--) {
+        const key = keys[index] as string;
+        pending.push(record[key], new Raw(`${index > 0 ? ',' : ''}${JSON.stringify(key)}:`));
+      }
+      pending.push(new Raw('{'));
+    }
+  }
+  return out.join('');
 }
 
 /** A stable key for "the same request": sorted keys, no metadata, hashed to a short string. */

@@ -26,19 +26,24 @@ export const SHARED_PROVIDER_OPTION_KEYS: readonly string[] = [
 // Names that would point a request, or a key, at another host. Refused wherever they appear.
 const FORBIDDEN = /^(api_?base|base_?url|api_?key|endpoint|host|url|proxy)$/i;
 
-function findForbidden(value: JSONValue | undefined, path: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = findForbidden(value[index], `${path}.${index}`);
-      if (found) return found;
+// Walked with a stack of its own: nesting as deep as a caller likes cannot overflow the call stack.
+function findForbidden(root: JSONValue | undefined, rootPath: string): string | undefined {
+  const pending: Array<[JSONValue | undefined, string]> = [[root, rootPath]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) {
+        pending.push([value[index], `${path}.${index}`]);
+      }
+      continue;
     }
-    return undefined;
-  }
-  for (const [key, nested] of Object.entries(value)) {
-    if (FORBIDDEN.test(key)) return `${path}.${key}`;
-    const found = findForbidden(nested, `${path}.${key}`);
-    if (found) return found;
+    const keys = Object.keys(value);
+    for (const key of keys) if (FORBIDDEN.test(key)) return `${path}.${key}`;
+    for (let index = keys.length - 1; index >= 0; index--) {
+      const key = keys[index] as string;
+      pending.push([value[key], `${path}.${key}`]);
+    }
   }
   return undefined;
 }
