@@ -96,6 +96,15 @@ describe('JSON API', () => {
     expect(bad.body.error.param).toBe('window');
   });
 
+  it('caps a 10 KB query parameter in the error it repeats', async () => {
+    const long = 'q'.repeat(10_000);
+    const refused = await stack.get(`/api/stats?window=${long}`);
+    expect(refused.status).toBe(400);
+    const message = String(refused.body.error.message);
+    expect(message).toContain('… (10000 characters)');
+    expect(message.includes('q'.repeat(201))).toBe(false);
+  });
+
   it('/api/stats refuses a window without a unit with a 400 that shows the accepted forms', async () => {
     const bare = await stack.get('/api/stats?window=15');
     expect(bare.status).toBe(400);

@@ -45,6 +45,15 @@ function preflight(url: string, origin: string, path = '/v1/chat/completions') {
 }
 
 describe('CORS', () => {
+  it('caps a 10 KB origin in the refusal it repeats', async () => {
+    const origin = `https://${'o'.repeat(10_000)}.example`;
+    const refused = await preflight(closed.url, origin);
+    expect(refused.status).toBe(403);
+    const { message } = (await refused.json()).error;
+    expect(message).toContain('… (10016 characters)');
+    expect(message.length).toBeLessThan(400);
+  });
+
   it('is closed by default: no CORS headers, preflight refused in OpenAI shape', async () => {
     const response = await post(closed.url, ALLOWED);
     expect(response.status).toBe(200);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parseDuration } from '@loom/bench/duration';
+import { capEcho } from '../errors/cap-echo.js';
 import { invalidRequest } from '../errors/gateway-error.js';
 
 /** The query string of a request. */
@@ -18,7 +19,7 @@ export function durationParam(query: URLSearchParams, param: string, fallback: n
   const value = Math.round(parseDuration(text, { bareNumber: 'refused' }) ?? 0);
   if (value < 1) {
     throw invalidRequest(
-      `Query parameter '${param}' must be a duration with a unit (ms, s, m, h or d) such as 1500ms, 10s, 15m, 2h or 7d, got '${text}'.`,
+      `Query parameter '${param}' must be a duration with a unit (ms, s, m, h or d) such as 1500ms, 10s, 15m, 2h or 7d, got '${capEcho(text)}'.`,
       param,
       'invalid_query_parameter',
     );
@@ -33,7 +34,7 @@ export function timeParam(query: URLSearchParams, param: string): number | undef
   const value = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(value)) {
     throw invalidRequest(
-      `Query parameter '${param}' must be epoch milliseconds or an ISO 8601 date such as 2026-01-31 or 2026-01-31T12:00:00Z, got '${text}'.`,
+      `Query parameter '${param}' must be epoch milliseconds or an ISO 8601 date such as 2026-01-31 or 2026-01-31T12:00:00Z, got '${capEcho(text)}'.`,
       param,
       'invalid_query_parameter',
     );
@@ -52,7 +53,7 @@ export function integerParam(
   const value = Number(text);
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
     throw invalidRequest(
-      `Query parameter '${param}' must be a whole number from ${range.min} to ${range.max}, got '${text}'.`,
+      `Query parameter '${param}' must be a whole number from ${range.min} to ${range.max}, got '${capEcho(text)}'.`,
       param,
       'invalid_query_parameter',
     );

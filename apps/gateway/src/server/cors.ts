@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { capEcho } from '../errors/cap-echo.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
 /** `server.cors`: the browser origins allowed to call the OpenAI routes. */
@@ -63,7 +64,7 @@ export function answerPreflight(
       status: 403,
       type: 'permission_error',
       code: 'cors_origin_not_allowed',
-      message: `Cross-origin requests from '${request.headers.origin ?? 'an unknown origin'}' are not allowed; list the origin in server.cors.origins.`,
+      message: `Cross-origin requests from '${capEcho(request.headers.origin ?? 'an unknown origin')}' are not allowed; list the origin in server.cors.origins.`,
     });
   }
   const requested = request.headers['access-control-request-headers'];
