@@ -49,7 +49,7 @@ describe('CORS', () => {
     const origin = `https://${'o'.repeat(10_000)}.example`;
     const refused = await preflight(closed.url, origin);
     expect(refused.status).toBe(403);
-    const { message } = (await refused.json()).error;
+    const { message } = ((await refused.json()) as { error: { message: string } }).error;
     expect(message).toContain('… (10016 characters)');
     expect(message.length).toBeLessThan(400);
   });

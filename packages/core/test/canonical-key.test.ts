@@ -28,7 +28,14 @@ const request: ChatRequest = {
   ],
   temperature: 0,
   stop: ['\n', 'END'],
-  tools: [{ name: 'f', description: 'd', parameters: { type: 'object', properties: {} } }],
+  tools: [
+    {
+      type: 'function',
+      name: 'f',
+      description: 'd',
+      parameters: { type: 'object', properties: {} },
+    },
+  ],
   providerOptions: { openai: { logit_bias: { '50256': -100 }, empty: [], nested: [[1, null]] } },
   metadata: { user: 'u1' },
 };
