@@ -1,34 +1,11 @@
 import type { Fault } from '@loom/testkit';
 import { describe, expect, it } from 'vitest';
+import { reply } from './chaos-replies.js';
 import { chatHits, deploy, readStream } from './harness.js';
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 32;
 const FAULT_RATE = 0.15;
-
-type Message = { role: string; content?: unknown };
-const lastOf = (messages: Message[], role: string) =>
-  [...messages].reverse().find((m) => m.role === role && typeof m.content === 'string')?.content as
-    | string
-    | undefined;
-
-/**
- * The answer every simulator gives: the prompt echoed. A continuation (the answer so far sent as
- * an assistant prefix) gets the rest of it, as a real model continues its own text.
- */
-function reply(body: unknown): string {
-  const messages = ((body as { messages?: Message[] }).messages ?? []) as Message[];
-  const answer = `answer to ${lastOf(messages, 'user') ?? ''}`;
-  const last = messages.at(-1);
-  if (
-    last?.role === 'assistant' &&
-    typeof last.content === 'string' &&
-    answer.startsWith(last.content)
-  ) {
-    return answer.slice(last.content.length) || ' ';
-  }
-  return answer;
-}
 
 const FAULTS: Fault[] = [
   { type: 'status', status: 500 },

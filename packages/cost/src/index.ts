@@ -28,7 +28,12 @@ export {
   ledgerCounterSeeder,
 } from './budgets/redis-ledger-seeder.js';
 export {
+  SeededMemoryCounterStore,
+  type SeededMemoryCounterStoreOptions,
+} from './budgets/seeded-memory-counter-store.js';
+export {
   openSqliteBudgetCounterStore,
+  type SqliteBudgetCounterStore,
   type SqliteBudgetCounterStoreOptions,
 } from './budgets/sqlite-budget-counter-store.js';
 export { BatchedLedger, type BatchedLedgerOptions } from './ledger/batched-ledger.js';

@@ -13,9 +13,9 @@ afterEach(async () => {
   harness = undefined;
 });
 
-// "hi" reserves ceil(3 / 3) + 8 = 9 input tokens; with maxTokens 1000 the worst case on
-// gpt-4o-mini is ceil(9 × 0.15 + 1000 × 0.6) = 602 micro-dollars.
-const WORST = 602;
+// "hi" reserves its 2 UTF-8 bytes + 16 markup = 18 input tokens; with maxTokens 1000 the worst
+// case on gpt-4o-mini is ceil(18 × 0.15 + 1000 × 0.6) = 603 micro-dollars.
+const WORST = 603;
 
 async function settled<T>(promises: Array<Promise<T>>) {
   const results = await Promise.allSettled(promises);
@@ -113,7 +113,7 @@ describe('budgets', () => {
         },
       },
     });
-    // Admission reserves 9 000 + 2 000 micro-dollars; 100 streamed words estimate ~125 000.
+    // Admission reserves 18 000 + 2 000 micro-dollars; 100 streamed words estimate ~125 000.
     harness.openai.enqueue(mockStream(Array.from({ length: 100 }, () => 'word ')));
     const stream = await harness.kernel.stream(ask('hi', { maxTokens: 2 }));
     let text = '';
@@ -155,8 +155,8 @@ describe('budgets', () => {
       });
       served.push(response.loom.deployment.providerId);
     }
-    // Worst case ceil(9 × 1 + 1000 × 100) = 100 009 micros fits the 150 000 limit once; the call
-    // really costs ceil(1 × 1 + 500 × 100) = 50 001, after which the worst case no longer fits.
+    // Worst case ceil(18 × 1 + 1000 × 100) = 100 018 micros fits the 150 000 limit once; the call
+    // really costs ceil(1 × 1 + 500 × 100) = 50 001, after which not even the output fits.
     expect(served).toEqual(['openai', 'local', 'local']);
     expect(await harness.plugin.budgetStatus()).toEqual([
       expect.objectContaining({

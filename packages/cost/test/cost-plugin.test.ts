@@ -1,6 +1,6 @@
 import { LoomError } from '@loom/core';
-import { MemoryLedger } from '@loom/cost';
-import { mockError, mockReply, mockStream } from '@loom/testkit';
+import { type CostRecord, MemoryLedger } from '@loom/cost';
+import { mockError, mockHang, mockReply, mockStream } from '@loom/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ask, type Harness, startHarness } from './helpers.js';
 
@@ -246,6 +246,37 @@ describe('costPlugin tracking', () => {
     expect(report.records).toBe(1);
     expect(report.estimated).toBe(1);
     expect(report.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('charges a chat its caller abandoned mid-call for the input it sent: output 0, estimated, error aborted', async () => {
+    const ledger = new MemoryLedger();
+    const rows: CostRecord[] = [];
+    const capturing = {
+      append: (records: readonly CostRecord[]) => {
+        rows.push(...records);
+        return ledger.append(records);
+      },
+      query: (query: Parameters<MemoryLedger['query']>[0]) => ledger.query(query),
+      close: async () => {},
+    };
+    harness = await startHarness({ ledger: capturing });
+    harness.openai.enqueue(mockHang());
+    const caller = new AbortController();
+    const answer = harness.kernel.chat(ask('a question nobody waits for'), {
+      signal: caller.signal,
+    });
+    setTimeout(() => caller.abort(new Error('client disconnected')), 10);
+    await expect(answer).rejects.toThrow();
+    await harness.plugin.report();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        outputTokens: 0,
+        estimated: true,
+        metadata: expect.objectContaining({ error: 'aborted' }),
+      }),
+    ]);
+    expect(rows[0]?.inputTokens).toBeGreaterThan(0);
+    expect(rows[0]?.costMicros).toBeGreaterThan(0);
   });
 
   it('counts a billed failed attempt', async () => {

@@ -1,27 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { LoomError } from '@loom/core';
+import type { BudgetEvent, LoomError } from '@loom/core';
 import { openRedisBudgetCounterStore, type RedisBudgetCounterStore } from '@loom/cost';
 import { mockReply } from '@loom/testkit';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ask, type Harness, startHarness } from './helpers.js';
-
-const redisUrl = process.env.LOOM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisReachable = await (async () => {
-  const probe = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: 2000,
-    retryStrategy: () => null,
-  });
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-})();
+import { freshPrefix, redisReachable, redisUrl, until } from './redis-helpers.js';
 
 // As in budgets.test.ts: "hi" with maxTokens 1000 on gpt-4o-mini reserves 602 micro-dollars.
 const WORST = 602;
@@ -35,7 +17,7 @@ afterEach(async () => {
 
 describe.runIf(redisReachable)('three kernels sharing Redis budget counters', () => {
   it('admit exactly what fits in total, and the settled spend is shared', async () => {
-    const prefix = `{loom-test-${randomUUID()}}:`;
+    const prefix = freshPrefix();
     for (let index = 0; index < 3; index += 1) {
       const budgetStore = await openRedisBudgetCounterStore({ url: redisUrl, prefix });
       stores.push(budgetStore);
@@ -64,5 +46,37 @@ describe.runIf(redisReachable)('three kernels sharing Redis budget counters', ()
       spentMicros: 10,
       reservedMicros: 0,
     });
+  });
+
+  it('raise one threshold alert per crossing between them, whichever settles it', async () => {
+    const prefix = freshPrefix();
+    for (let index = 0; index < 2; index += 1) {
+      const budgetStore = await openRedisBudgetCounterStore({ url: redisUrl, prefix });
+      stores.push(budgetStore);
+      harnesses.push(
+        await startHarness({
+          // Each call costs 1 micro-dollar: the fifth, eighth and tenth cross 50, 80 and 100 %.
+          budgets: [
+            { name: 'watch', limitUsd: 10 / 1e6, action: 'alert', thresholds: [0.5, 0.8, 1] },
+          ],
+          budgetStore,
+        }),
+      );
+    }
+    for (let index = 0; index < 16; index += 1)
+      await harnesses[index % 2]!.kernel.chat(ask('hi', { maxTokens: 1000 }));
+    const seen = (name: string) =>
+      harnesses.flatMap((harness) => harness.events.filter((event) => event.name === name));
+    await until(() => seen('budget:threshold').length >= 3);
+    // Both kernels saw every crossing settle; a late duplicate would show by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const thresholds = seen('budget:threshold').map(
+      (event) => (event.payload as BudgetEvent).threshold,
+    );
+    expect(thresholds.sort()).toEqual([0.5, 0.8, 1]);
+    expect(seen('alert:firing')).toHaveLength(3);
+    expect(
+      harnesses.every((harness) => harness.events.some((e) => e.name === 'budget:threshold')),
+    ).toBe(true);
   });
 });

@@ -37,12 +37,22 @@ async function loadServedConfig(file: string) {
 }
 
 /**
+ * Keeps serving when the gateway's own output loses its reader (a closed pipe, a log collector
+ * that went away): a failed write to stdout or stderr is an 'error' event on it, and an 'error'
+ * nobody listens to ends the process. The lines are lost either way; the requests need not be.
+ */
+function outliveLostOutput(): void {
+  for (const output of [process.stdout, process.stderr]) output.on('error', () => {});
+}
+
+/**
  * Loads the config and starts Loom (kernel, cost and monitor plugins, gateway, JSON API,
  * `/metrics`, dashboard). SIGHUP and edits of the config file reload it (an invalid new config
  * is reported and the running one kept); SIGINT / SIGTERM stop accepting, drain in-flight
  * requests and streams, flush the ledger and exit 0.
  */
 export async function serveCommand(flags: ServeFlags): Promise<void> {
+  outliveLostOutput();
   const config = await loadServedConfig(flags.config);
   const loom = await startLoom(config, {
     file: flags.config,

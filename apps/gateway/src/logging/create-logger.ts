@@ -1,8 +1,8 @@
 import { redactSecrets } from '@loom/core';
-import * as onExit from 'on-exit-leak-free';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LoggingConfig } from '../config/server-schema.js';
 import { enableFastAccessLines } from './access-line.js';
+import { logDestination } from './log-destination.js';
 
 /** What `createLogger` needs besides the `logging` section. */
 export interface CreateLoggerOptions {
@@ -13,6 +13,11 @@ export interface CreateLoggerOptions {
   secrets?: readonly string[];
   /** Where lines go instead of `logging.destination` (tests capture output here). */
   stream?: DestinationStream;
+  /**
+   * Told once when the destination first fails to take lines (a full disk, a lost mount); by
+   * default a line on stderr, unless stderr is the destination.
+   */
+  onDestinationError?: (error: unknown) => void;
 }
 
 // Structured fields that hold credentials by name, censored before serialization. Fixed paths
@@ -33,49 +38,6 @@ const CREDENTIAL_FIELDS = [
 ];
 
 const BASE = { service: 'loom-gateway' };
-
-// Access lines are buffered (4 KiB): a write per request was the gateway's largest single cost
-// under load. Each full buffer is written synchronously, as pino's own default destination does:
-// an asynchronous write hands every buffer to a libuv worker thread and back, which cost 3% of
-// throughput at concurrency 64 on two cores. pino flushes the buffer on exit.
-// Buffer mode: in text mode the destination appends each line to its pending string and measures
-// that string's byte length, which copies the whole pending buffer (~2 KB on average) per line.
-const BUFFERED = { sync: true, minLength: 4096, contentMode: 'buffer' } as const;
-
-type SonicBoom = ReturnType<typeof pino.destination>;
-
-/** A buffer-mode destination that takes pino's string lines. */
-function acceptingText(destination: SonicBoom): DestinationStream {
-  return {
-    // Off the JS heap: the bytes go to Node's buffer pool, not to a string the GC must scan.
-    // (sonic-boom's types only know text mode; in buffer mode `write` takes a Buffer.)
-    write: (line: string) => destination.write(Buffer.from(line, 'utf8') as unknown as string),
-    flush: (callback?: (error?: Error) => void) => destination.flush(callback),
-    flushSync: () => destination.flushSync(),
-  } as DestinationStream;
-}
-
-/** A buffered destination whose last lines are written when the process exits. */
-function buffered(options: Parameters<typeof pino.destination>[0] & object): SonicBoom {
-  const destination = pino.destination({ ...options, ...BUFFERED });
-  // pino registers this for asynchronous destinations only. Held weakly: a logger dropped
-  // (tests make hundreds) is neither kept alive nor flushed.
-  onExit.register(destination, (stream) => {
-    try {
-      stream.flushSync();
-    } catch {
-      // Already closed (a log file released at shutdown): nothing is left to write.
-    }
-  });
-  return destination;
-}
-
-function destinationOf(destination: string | undefined): DestinationStream {
-  if (destination === undefined || destination === 'stdout')
-    return acceptingText(buffered({ dest: 1 }));
-  if (destination === 'stderr') return acceptingText(buffered({ dest: 2 }));
-  return acceptingText(buffered({ dest: destination, mkdir: true, append: true }));
-}
 
 /** Each secret as written raw and as it appears inside a JSON string. */
 function spellings(secrets: readonly string[]): string[] {
@@ -109,7 +71,8 @@ export function createLogger(
   options: CreateLoggerOptions = {},
 ): Logger {
   const secrets = spellings(options.secrets ?? []);
-  const destination = options.stream ?? destinationOf(config.destination);
+  const destination =
+    options.stream ?? logDestination(config.destination, options.onDestinationError);
   const logger = pino(
     {
       level: config.level ?? 'info',

@@ -1,9 +1,13 @@
 import { basename } from 'node:path';
 import {
+  type BudgetConfig,
   type BudgetCounterStore,
   createGenAiPricesCatalog,
+  type LedgerStore,
+  ledgerCounterSeeder,
   MemoryBudgetCounterStore,
   openSqliteBudgetCounterStore,
+  SeededMemoryCounterStore,
 } from '@loom/cost';
 import { createMetricStore, createPrometheusExporter } from '@loom/monitor';
 import { ConfigFileError } from '../config/config-error.js';
@@ -39,9 +43,9 @@ export interface OpenedState {
 
 /**
  * Opens what every kernel generation shares: the ledger named by `storage.ledger` (or
- * `defaultLedger`), budget counters (in the SQLite file when the ledger is SQLite, so they
- * survive restarts; in memory otherwise), the price catalog, and the metric store with its
- * Prometheus registry when the monitor is on. Read once: a reload does not reopen them.
+ * `defaultLedger`), budget counters (in Redis when configured, else see `localCounters`), the
+ * price catalog, and the metric store with its Prometheus registry when the monitor is on. Read
+ * once: a reload does not reopen them.
  */
 export async function openSharedState(
   config: LoomConfig,
@@ -68,7 +72,9 @@ export async function openSharedState(
       redis = await openRedisState(config, ledger);
       budgetCounters = redis.budgetCounters;
     } else {
-      budgetCounters = await localCounters(location);
+      budgetCounters = await localCounters(location, ledger, config, (error) =>
+        onError?.('cost ledger', error),
+      );
     }
   } catch (error) {
     await ledger.close();
@@ -119,11 +125,28 @@ export async function openSharedState(
   };
 }
 
-/** Without Redis: counters in the SQLite ledger's file (they survive restarts), else in memory. */
+/**
+ * Without Redis: counters in the SQLite ledger's file (they survive restarts; a crashed
+ * process's reservations are released at the next start), or in memory: seeded from a
+ * PostgreSQL ledger so a restart keeps what was spent, empty beside a memory ledger.
+ */
 async function localCounters(
   location: ReturnType<typeof ledgerLocation>,
+  ledger: LedgerStore,
+  config: LoomConfig,
+  onError: (error: unknown) => void,
 ): Promise<BudgetCounterStore & { close?(): void }> {
-  return location.kind === 'sqlite'
-    ? openSqliteBudgetCounterStore({ path: location.path })
-    : new MemoryBudgetCounterStore();
+  switch (location.kind) {
+    case 'sqlite':
+      return openSqliteBudgetCounterStore({ path: location.path, onError });
+    case 'postgres':
+      return new SeededMemoryCounterStore({
+        seed: ledgerCounterSeeder({
+          ledger,
+          budgets: (config.budgets ?? []) as readonly BudgetConfig[],
+        }),
+      });
+    case 'memory':
+      return new MemoryBudgetCounterStore();
+  }
 }

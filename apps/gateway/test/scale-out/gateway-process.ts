@@ -14,6 +14,10 @@ export interface GatewayProcess {
   readonly exited: boolean;
   /** The last 16 KB of its stdout and stderr, for failure messages. */
   output(): string;
+  /** Its exit code once it exited (null when a signal ended it). */
+  readonly exitCode: number | null;
+  /** Closes the reading ends of its stdout and stderr, like a log collector that went away. */
+  closeOutput(): void;
   /** Sends `signal` (default SIGTERM) and resolves once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -107,6 +111,13 @@ function handle(
     pid: child.pid ?? -1,
     get exited() {
       return exited();
+    },
+    get exitCode() {
+      return child.exitCode;
+    },
+    closeOutput() {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     },
     output,
     async stop(signal = 'SIGTERM') {

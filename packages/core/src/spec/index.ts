@@ -30,6 +30,7 @@ export type { EmbedResponse } from './embed/embed-response.js';
 export type {
   AttemptEventBase,
   BudgetEvent,
+  BudgetOverReservationEvent,
   CircuitEvent,
   KernelEventSource,
   KernelEvents,

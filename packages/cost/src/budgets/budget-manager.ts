@@ -1,53 +1,17 @@
 import type { Deployment, RequestContext, RequestMetadata } from '@loom/core';
 import type { Micros } from '../money/micros.js';
 import type { CostUsage } from '../pricing/cost-of.js';
-import type { DeploymentPricer, PricedCost } from '../pricing/deployment-pricer.js';
+import type { Admission, BudgetHold, BudgetManagerOptions } from './admission.js';
 import type { Budget } from './budget-config.js';
-import type { BudgetCounterStore, CounterState } from './budget-counter-store.js';
+import type { CounterState, ReserveOutcome } from './budget-counter-store.js';
 import { budgetExceededError, unpricedModelError } from './budget-exceeded-error.js';
 import { counterKeyOf, dependsOnDeployment, scopeKeyOf } from './budget-scope.js';
-import type { BudgetThresholds } from './budget-thresholds.js';
 import { windowAt } from './calendar-window.js';
+import { CountPolicy } from './count-policy.js';
+import { Tokenizers } from './tokenizers.js';
+import { WorstCases } from './worst-cases.js';
 
-/** A reservation on one counter, held from admission until the request is reconciled. */
-export interface BudgetHold {
-  budget: Budget;
-  scopeKey: string;
-  counterKey: string;
-  windowId: string;
-  amountMicros: Micros;
-  endsAt: number;
-  expiresAt: number;
-}
-
-/** What admission reserved for one request; reconciled exactly once. */
-export interface Admission {
-  requestId: string;
-  /** Unique id of this admission: the lease holder in stores that lease reservations. */
-  holder: string;
-  metadata: RequestMetadata | undefined;
-  holds: BudgetHold[];
-  settled: boolean;
-}
-
-/** Options of the budget manager. */
-export interface BudgetManagerOptions {
-  budgets: readonly Budget[];
-  store: BudgetCounterStore;
-  pricer: DeploymentPricer;
-  thresholds: BudgetThresholds;
-  now: () => number;
-  /** Refuse (default) or allow requests to unpriced models when a budget applies. */
-  unpricedModels: 'refuse' | 'allow';
-  /** Emits `budget:exceeded`. */
-  onExceeded: (details: {
-    budget: string;
-    scope: string;
-    spentMicros: Micros;
-    limitMicros: Micros;
-    requestId: string;
-  }) => void;
-}
+export type { Admission, BudgetHold, BudgetManagerOptions } from './admission.js';
 
 // Counters outlive their window by a day so late reconciliations still find them.
 const GRACE_MS = 86_400_000;
@@ -56,8 +20,13 @@ const GRACE_MS = 86_400_000;
 export class BudgetManager {
   /** Scope keys each budget has counted so far, for status reports (up to 1000 per budget). */
   readonly seenScopes = new Map<string, Set<string>>();
+  private readonly counting: CountPolicy;
+  private readonly tokenizers: Tokenizers;
 
-  constructor(private readonly options: BudgetManagerOptions) {}
+  constructor(private readonly options: BudgetManagerOptions) {
+    this.counting = new CountPolicy(options.now);
+    this.tokenizers = options.tokenizers ?? new Tokenizers();
+  }
 
   private touching(
     deployment: Deployment,
@@ -71,37 +40,31 @@ export class BudgetManager {
     return found;
   }
 
-  /** Reserves the worst case on every counter the request may touch, or throws `budget_exceeded`. */
+  /**
+   * Reserves the worst case on every counter the request may touch, or throws `budget_exceeded`.
+   * `usage` bounds the input by bytes; near a limit a tokenizer count replaces it (CountPolicy).
+   */
   async admit(context: RequestContext, usage: CostUsage): Promise<Admission | undefined> {
     if (this.options.budgets.length === 0) return undefined;
     const metadata = context.request.metadata;
-    const worst = new Map<string, PricedCost>();
-    const worstOf = (deployment: Deployment): PricedCost => {
-      let cost = worst.get(deployment.id);
-      if (!cost) {
-        cost = this.options.pricer.worstCase(deployment, usage);
-        worst.set(deployment.id, cost);
-      }
-      return cost;
-    };
-    this.refuseUnpriced(context, worstOf, metadata);
-    await this.downgrade(context, worstOf, metadata);
+    const worst = new WorstCases(this.options.pricer, context.request, usage, this.tokenizers);
+    this.refuseUnpriced(context, worst, metadata);
+    await this.downgrade(context, worst, metadata);
     // Request ids may come from callers; a lease holder must be unique across gateways.
     const holder = globalThis.crypto.randomUUID();
     for (;;) {
-      const holds = this.plan(context.candidates, worstOf, metadata);
-      const outcome = await this.options.store.reserve(
-        holds.map((hold) => ({
-          key: hold.counterKey,
-          amountMicros: hold.amountMicros,
-          expiresAt: hold.expiresAt,
-          holder,
-          ...(hold.budget.action === 'block' ? { limitMicros: hold.budget.limitMicros } : {}),
-        })),
-      );
+      let holds = this.plan(context.candidates, worst, metadata);
+      // Most requests are far from every limit: then no count, and no await for one.
+      const counted = this.counting.before(holds, worst, context.candidates);
+      if (counted !== false && (await counted))
+        holds = this.plan(context.candidates, worst, metadata);
+      const outcome = await this.reserve(holds, holder);
       if (outcome.admitted)
         return { requestId: context.requestId, holder, metadata, holds, settled: false };
       const failed = holds.find((hold) => hold.counterKey === outcome.key) as BudgetHold;
+      const { state } = outcome;
+      if (await this.counting.afterRefusal(failed, state, worst, context.candidates, metadata))
+        continue;
       const others = (deployment: Deployment) =>
         scopeKeyOf(failed.budget, deployment, metadata) !== failed.scopeKey;
       if (dependsOnDeployment(failed.budget) && context.candidates.some(others)) {
@@ -112,18 +75,33 @@ export class BudgetManager {
         );
         continue;
       }
-      throw this.exceeded(context.requestId, failed, outcome.state, failed.amountMicros);
+      throw this.exceeded(context.requestId, failed, state, failed.amountMicros);
     }
+  }
+
+  private reserve(
+    holds: readonly BudgetHold[],
+    holder: string,
+  ): ReserveOutcome | Promise<ReserveOutcome> {
+    return this.options.store.reserve(
+      holds.map((hold) => ({
+        key: hold.counterKey,
+        amountMicros: hold.amountMicros,
+        expiresAt: hold.expiresAt,
+        holder,
+        ...(hold.budget.action === 'block' ? { limitMicros: hold.budget.limitMicros } : {}),
+      })),
+    );
   }
 
   private refuseUnpriced(
     context: RequestContext,
-    worstOf: (deployment: Deployment) => PricedCost,
+    worst: WorstCases,
     metadata: RequestMetadata | undefined,
   ): void {
     if (this.options.unpricedModels === 'allow') return;
     const refused = (deployment: Deployment) =>
-      worstOf(deployment).unpriced &&
+      worst.of(deployment).unpriced &&
       this.touching(deployment, metadata).some(([budget]) => budget.action !== 'alert');
     const models = context.candidates.filter(refused).map((deployment) => deployment.id);
     if (models.length === 0) return;
@@ -133,19 +111,22 @@ export class BudgetManager {
 
   private async downgrade(
     context: RequestContext,
-    worstOf: (deployment: Deployment) => PricedCost,
+    worst: WorstCases,
     metadata: RequestMetadata | undefined,
   ): Promise<void> {
     const preferred = context.candidates[0];
     if (!preferred) return;
-    const preferredCost = worstOf(preferred).costMicros;
     for (const [budget, scopeKey] of this.touching(preferred, metadata)) {
       if (budget.action !== 'downgrade') continue;
       const window = windowAt(this.options.now(), budget.window, budget.timeZone);
       const state = await this.options.store.read(counterKeyOf(budget, scopeKey, window.id));
-      if (state.spentMicros + state.reservedMicros + preferredCost <= budget.limitMicros) continue;
+      const used = state.spentMicros + state.reservedMicros;
+      const fits = () => used + worst.of(preferred).costMicros <= budget.limitMicros;
+      const countable = used + worst.floor(preferred) <= budget.limitMicros;
+      if (fits() || (countable && (await worst.tighten(context.candidates)) && fits())) continue;
+      const preferredCost = worst.of(preferred).costMicros;
       const cheaper = (deployment: Deployment) =>
-        worstOf(deployment).free || worstOf(deployment).costMicros < preferredCost;
+        worst.of(deployment).free || worst.of(deployment).costMicros < preferredCost;
       if (!context.candidates.some(cheaper)) {
         const hold = this.hold(budget, scopeKey, preferredCost);
         throw this.exceeded(context.requestId, hold, state, preferredCost);
@@ -160,12 +141,12 @@ export class BudgetManager {
 
   private plan(
     candidates: readonly Deployment[],
-    worstOf: (deployment: Deployment) => PricedCost,
+    worst: WorstCases,
     metadata: RequestMetadata | undefined,
   ): BudgetHold[] {
     const holds = new Map<string, BudgetHold>();
     for (const deployment of candidates) {
-      const cost = worstOf(deployment).costMicros;
+      const cost = worst.of(deployment).costMicros;
       for (const [budget, scopeKey] of this.touching(deployment, metadata)) {
         const hold = this.hold(budget, scopeKey, cost);
         const existing = holds.get(hold.counterKey);
@@ -258,19 +239,20 @@ export class BudgetManager {
   ): Promise<void> {
     if (admission.settled) return;
     admission.settled = true;
-    const actual = (hold: BudgetHold) =>
+    const actuals = admission.holds.map((hold) =>
       costs.reduce(
         (sum, cost) =>
           scopeKeyOf(hold.budget, cost.deployment, admission.metadata) === hold.scopeKey
             ? sum + cost.costMicros
             : sum,
         0,
-      );
+      ),
+    );
     const states = await this.options.store.settle(
-      admission.holds.map((hold) => ({
+      admission.holds.map((hold, index) => ({
         key: hold.counterKey,
         reservedMicros: hold.amountMicros,
-        actualMicros: actual(hold),
+        actualMicros: actuals[index] ?? 0,
         expiresAt: hold.expiresAt,
         holder: admission.holder,
       })),
@@ -279,6 +261,16 @@ export class BudgetManager {
       const seen = this.seenScopes.get(hold.budget.name) ?? new Set();
       if (seen.size < 1000) seen.add(hold.scopeKey);
       this.seenScopes.set(hold.budget.name, seen);
+      const actualMicros = actuals[index] ?? 0;
+      if (actualMicros > hold.amountMicros) {
+        this.options.onOverReservation({
+          budget: hold.budget.name,
+          scope: hold.scopeKey,
+          reservedMicros: hold.amountMicros,
+          actualMicros,
+          requestId: admission.requestId,
+        });
+      }
       const state = states[index];
       if (state) this.options.thresholds.check(hold, state, admission.requestId);
     });

@@ -1,6 +1,6 @@
 import type { Alert, BudgetEvent } from '@loom/core';
 import { formatUsd } from '../money/micros.js';
-import type { CounterState } from './budget-counter-store.js';
+import type { BudgetCounterStore, CounterState } from './budget-counter-store.js';
 import type { BudgetHold } from './budget-manager.js';
 
 /** Where threshold crossings go: the kernel's alert sinks and its `budget:threshold` event. */
@@ -10,14 +10,31 @@ export interface ThresholdNotifier {
   now(): number;
 }
 
+/** Offered by counter stores several gateways share: one gateway wins each crossing. */
+export interface ThresholdClaims {
+  /**
+   * Claims threshold crossing `id` until `expiresAt` (epoch ms; infinite for total windows);
+   * true for the first caller across gateways, and when the store cannot tell.
+   */
+  claimThreshold(id: string, expiresAt: number): Promise<boolean>;
+}
+
 /**
  * Fires each threshold of each counter once per window. The window id is part of the counter
- * key, so a new window starts with nothing fired.
+ * key, so a new window starts with nothing fired. With a store that offers `ThresholdClaims`
+ * (Redis), only the gateway that claims a crossing fires it.
  */
 export class BudgetThresholds {
   private readonly fired = new Map<string, number>();
+  private readonly claims: ThresholdClaims | undefined;
 
-  constructor(private readonly notifier: ThresholdNotifier) {}
+  constructor(
+    private readonly notifier: ThresholdNotifier,
+    store?: BudgetCounterStore & Partial<ThresholdClaims>,
+  ) {
+    this.claims =
+      typeof store?.claimThreshold === 'function' ? (store as ThresholdClaims) : undefined;
+  }
 
   /** Checks a counter after a settlement and fires thresholds crossed for the first time. */
   check(hold: BudgetHold, state: CounterState, requestId: string): void {
@@ -28,7 +45,12 @@ export class BudgetThresholds {
       const id = `budget:${hold.counterKey}:${threshold}`;
       if (this.fired.has(id)) continue;
       this.fired.set(id, hold.expiresAt);
-      this.fire(hold, state, threshold, id, requestId);
+      if (!this.claims) this.fire(hold, state, threshold, id, requestId);
+      else {
+        const fire = () => this.fire(hold, state, threshold, id, requestId);
+        // A failed claim alerts anyway: a repeated alert beats a missed one.
+        this.claims.claimThreshold(id, hold.expiresAt).then((won) => won && fire(), fire);
+      }
     }
     this.forgetOldWindows();
   }

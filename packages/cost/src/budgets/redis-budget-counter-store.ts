@@ -1,17 +1,18 @@
 import type { Redis } from 'ioredis';
-import {
-  type BudgetCounterStore,
-  type CounterReservation,
-  type CounterSettlement,
-  type CounterState,
-  MemoryBudgetCounterStore,
-  type ReserveOutcome,
+import type {
+  CounterReservation,
+  CounterSettlement,
+  CounterState,
+  ReserveOutcome,
 } from './budget-counter-store.js';
+import type {
+  RedisBudgetCounterStore,
+  RedisBudgetCounterStoreOptions,
+} from './redis-budget-counter-store-options.js';
 import {
   READ_SCRIPT,
   RECONCILE_SCRIPT,
   RESERVE_SCRIPT,
-  SEED_SCRIPT,
   SETTLE_SCRIPT,
 } from './redis-budget-scripts.js';
 import { budgetUnavailableError } from './redis-budget-unavailable-error.js';
@@ -22,68 +23,27 @@ import {
   waitUntilReady,
   watchRedisConnection,
 } from './redis-connection.js';
-import type { CounterSeeder } from './redis-ledger-seeder.js';
+import { CounterSeeding } from './redis-counter-seeding.js';
+import {
+  currentLeaseOwner,
+  hostKey,
+  ownerId,
+  ownerKey,
+  releaseDeadOwners,
+} from './redis-lease-owner.js';
+import { NodeLocalCounters } from './redis-outage-spend.js';
 
-/** Options of `openRedisBudgetCounterStore`. Give `client` (preferred) or `url`. */
-export interface RedisBudgetCounterStoreOptions {
-  /** Your ioredis client (not closed by `close()`); create it with `failFastRedisOptions()`. */
-  client?: Redis;
-  /** `redis://...`; a client with `failFastRedisOptions()` is created (ioredis loaded lazily). */
-  url?: string;
-  /** Key prefix; default `{loom-budget}:` (the braces keep every counter on one Cluster slot). */
-  prefix?: string;
-  /**
-   * While Redis is unreachable: `closed` (default) refuses requests under a `block` budget with
-   * 503 `budget_unavailable` and counts the rest on this node; `open` admits everything against
-   * counters on this node. Either way, spend counted on this node is added to Redis when it is back.
-   */
-  onUnavailable?: 'closed' | 'open';
-  /** How long a reservation is held unless settled or extended, ms; default 600 000 (10 min). */
-  leaseMs?: number;
-  /** Spend a counter starts from when its key is missing; see `ledgerCounterSeeder`. */
-  seed?: CounterSeeder;
-  /**
-   * Keys live at least this long, ms; default 60 000. A clock behind Redis' (or a settlement
-   * after the window's grace) must not make a counter vanish the moment it is written.
-   */
-  minTtlMs?: number;
-  /** Command timeout of a client created from `url`, ms; default 1000. */
-  commandTimeoutMs?: number;
-  /** How long `open…` waits for the first connection, ms; default 2000. It opens either way. */
-  connectTimeoutMs?: number;
-  /** Called when a background reconciliation fails (its spend is kept for the next try). */
-  onError?: (error: unknown) => void;
-  /** Clock of the node-local fallback counters, epoch ms. */
-  now?: () => number;
-}
-
-/** Budget counters shared in Redis, with the connection state for /readyz and metrics. */
-export interface RedisBudgetCounterStore extends BudgetCounterStore {
-  reserve(reservations: readonly CounterReservation[]): Promise<ReserveOutcome>;
-  settle(settlements: readonly CounterSettlement[]): Promise<CounterState[]>;
-  read(key: string): Promise<CounterState>;
-  /** `ready`, `connecting` (before the first connection) or `down`. */
-  state(): RedisConnectionState;
-  /** Calls `listener` on each state change; returns a function that removes it. */
-  onStateChange(listener: (state: RedisConnectionState) => void): () => void;
-  /** Spend counted on this node while Redis was down, not yet added to Redis, micro-dollars. */
-  readonly unreconciledMicros: number;
-  /** Adds spend counted on this node to Redis now (also done on every reconnect). */
-  reconcile(): Promise<void>;
-  /** Stops watching; quits the client when the store created it. */
-  close(): Promise<void>;
-}
-
-type Reply = Array<number | string>;
+export type { RedisBudgetCounterStore, RedisBudgetCounterStoreOptions };
 
 // Any error but a Redis reply error means the server could not be reached in time.
 const unreachable = (error: unknown) => (error as Error | undefined)?.name !== 'ReplyError';
 
 /**
  * Opens budget counters in Redis. `reserve` is one Lua script over every counter (check all
- * limits, then add all amounts); reservations are leased so a crashed gateway's holds expire;
- * a missing counter is seeded from the ledger with SET NX semantics; keys expire after their
- * window (plus the manager's grace day).
+ * limits, then add all amounts); reservations are leased so a crashed gateway's holds expire,
+ * and released as soon as a store opens on the same host after its process died; a missing
+ * counter is seeded from the ledger with SET NX semantics; keys expire after their window (plus
+ * the manager's grace day).
  */
 export async function openRedisBudgetCounterStore(
   options: RedisBudgetCounterStoreOptions,
@@ -94,6 +54,8 @@ export async function openRedisBudgetCounterStore(
     options.client ?? (await connectRedis(options.url ?? '', options.commandTimeoutMs));
   const store = new RedisCounters(client, options, options.client === undefined);
   await waitUntilReady(client, options.connectTimeoutMs ?? 2000);
+  // Already connected: no 'ready' event will say so. Otherwise the first connection does it.
+  if (store.state() === 'ready') await store.releaseDeadOwners();
   return store;
 }
 
@@ -101,11 +63,10 @@ class RedisCounters implements RedisBudgetCounterStore {
   private readonly watch;
   private readonly prefix: string;
   private readonly leaseMs: number;
-  private readonly seeding: '1' | '0';
-  private local: MemoryBudgetCounterStore;
-  private readonly localHolders = new Set<string>();
-  private readonly pending = new Map<string, { spent: number; expiresAt: number }>();
-  private readonly seeds = new Map<string, Promise<void>>();
+  private readonly seeding: CounterSeeding;
+  private readonly owner = currentLeaseOwner();
+  private readonly ownerKeys: { id: string; leases: string; host: string };
+  private readonly local: NodeLocalCounters;
 
   constructor(
     private readonly client: Redis,
@@ -114,14 +75,20 @@ class RedisCounters implements RedisBudgetCounterStore {
   ) {
     this.prefix = options.prefix ?? '{loom-budget}:';
     this.leaseMs = options.leaseMs ?? 600_000;
-    this.seeding = options.seed ? '1' : '0';
-    this.local = new MemoryBudgetCounterStore(options.now);
+    this.ownerKeys = {
+      id: ownerId(this.owner),
+      leases: ownerKey(this.prefix, this.owner),
+      host: hostKey(this.prefix, this.owner),
+    };
+    this.seeding = new CounterSeeding(client, this.prefix, options.seed, (at) => this.expireAt(at));
+    this.local = new NodeLocalCounters(options.now);
     this.watch = watchRedisConnection(client);
     this.watch.onChange((state) => {
       if (state !== 'ready') return;
-      // Counters on this node start afresh in the next outage; their spend is pushed now.
-      this.local = new MemoryBudgetCounterStore(options.now);
+      this.local.restart();
       this.reconcile().catch((error) => options.onError?.(error));
+      // Owners that died while this node was away are released too.
+      void this.releaseDeadOwners();
     });
   }
 
@@ -134,9 +101,14 @@ class RedisCounters implements RedisBudgetCounterStore {
   }
 
   get unreconciledMicros(): number {
-    let sum = 0;
-    for (const entry of this.pending.values()) sum += entry.spent;
-    return sum;
+    return this.local.spend.totalMicros;
+  }
+
+  /** Releases the reservations of dead processes on this host; failures go to `onError`. */
+  async releaseDeadOwners(): Promise<void> {
+    await releaseDeadOwners(this.client, this.prefix, this.owner).catch((error) =>
+      this.options.onError?.(error),
+    );
   }
 
   /** PEXPIREAT argument: `never` for total windows, else no sooner than the minimum TTL. */
@@ -159,10 +131,11 @@ class RedisCounters implements RedisBudgetCounterStore {
       this.expireAt(reservation.expiresAt),
       reservation.holder ?? '',
     ]);
-    const keys = this.keysOf(reservations.map((reservation) => reservation.key));
+    const { id, leases, host } = this.ownerKeys;
+    const keys = [...this.keysOf(reservations.map((reservation) => reservation.key)), leases, host];
     try {
-      const reply = await this.withSeeding(reservations, (seeding) =>
-        runScript(this.client, RESERVE_SCRIPT, keys, [this.leaseMs, seeding, ...args]),
+      const reply = await this.seeding.run(reservations, (seeding) =>
+        runScript(this.client, RESERVE_SCRIPT, keys, [this.leaseMs, seeding, id, ...args]),
       );
       if (reply[0] === 0) return { admitted: true };
       const refused = reservations[Number(reply[1]) - 1] as CounterReservation;
@@ -181,25 +154,27 @@ class RedisCounters implements RedisBudgetCounterStore {
   async settle(settlements: readonly CounterSettlement[]): Promise<CounterState[]> {
     if (settlements.length === 0) return [];
     // An admission made on this node's counters during an outage settles there too.
-    const holder = settlements[0]?.holder;
-    if (holder !== undefined && this.localHolders.delete(holder)) {
-      const states = this.settleLocally(settlements);
+    if (this.local.takeHolder(settlements[0]?.holder)) {
+      const states = this.local.settle(settlements);
       // Admitted during the outage, settled after it: the recovery's push has already run, so
       // push this spend now (a counter gone since is skipped: the ledger holds the row already).
       if (this.state() === 'ready')
         this.reconcile().catch((error) => this.options.onError?.(error));
       return states;
     }
-    if (this.state() !== 'ready') return this.settleLocally(settlements);
+    if (this.state() !== 'ready') return this.local.settle(settlements);
     const args = settlements.flatMap((settlement) => [
       settlement.reservedMicros,
       settlement.actualMicros,
       this.expireAt(settlement.expiresAt),
       settlement.holder ?? '',
     ]);
-    const keys = this.keysOf(settlements.map((settlement) => settlement.key));
+    const keys = [
+      ...this.keysOf(settlements.map((settlement) => settlement.key)),
+      this.ownerKeys.leases,
+    ];
     try {
-      const reply = await this.withSeeding(settlements, (seeding) =>
+      const reply = await this.seeding.run(settlements, (seeding) =>
         runScript(this.client, SETTLE_SCRIPT, keys, [seeding, ...args]),
       );
       return settlements.map((_, index) => ({
@@ -208,7 +183,7 @@ class RedisCounters implements RedisBudgetCounterStore {
       }));
     } catch (error) {
       if (!unreachable(error)) throw error;
-      return this.settleLocally(settlements);
+      return this.local.settle(settlements);
     }
   }
 
@@ -217,7 +192,7 @@ class RedisCounters implements RedisBudgetCounterStore {
     try {
       // A read seeds a missing counter too; it expires with the window's usual grace.
       const target = [{ key, expiresAt: Date.now() + 86_400_000 }];
-      const reply = await this.withSeeding(target, (seeding) =>
+      const reply = await this.seeding.run(target, (seeding) =>
         runScript(this.client, READ_SCRIPT, this.keysOf([key]), [seeding]),
       );
       return { spentMicros: Number(reply[1]), reservedMicros: Number(reply[2]) };
@@ -227,41 +202,6 @@ class RedisCounters implements RedisBudgetCounterStore {
     }
   }
 
-  /** Runs a script; when it reports missing counters, seeds them and runs it again. */
-  private async withSeeding(
-    targets: ReadonlyArray<{ key: string; expiresAt: number }>,
-    run: (seeding: '1' | '0') => Promise<unknown>,
-  ): Promise<Reply> {
-    // A counter could expire between seeding and the rerun; after two rounds, count from zero.
-    for (let round = 0; round < 3; round += 1) {
-      const reply = (await run(round < 2 ? this.seeding : '0')) as Reply;
-      if (reply[0] !== 2) return reply;
-      const missing = reply.slice(1).map((index) => targets[Number(index) - 1]);
-      await Promise.all(missing.map((target) => target && this.seedOnce(target)));
-    }
-    throw new Error('unreachable: the last round runs without seeding');
-  }
-
-  // Concurrent requests on this node share one ledger query per missing counter.
-  private seedOnce(target: { key: string; expiresAt: number }): Promise<void> {
-    let running = this.seeds.get(target.key);
-    if (!running) {
-      running = this.seed(target).finally(() => this.seeds.delete(target.key));
-      this.seeds.set(target.key, running);
-    }
-    return running;
-  }
-
-  private async seed(target: { key: string; expiresAt: number }): Promise<void> {
-    const spent = (await this.options.seed?.(target.key)) ?? 0;
-    await runScript(
-      this.client,
-      SEED_SCRIPT,
-      [this.prefix + target.key],
-      [Math.max(0, Math.round(spent)), this.expireAt(target.expiresAt)],
-    );
-  }
-
   private reserveLocally(
     reservations: readonly CounterReservation[],
     cause?: unknown,
@@ -269,44 +209,50 @@ class RedisCounters implements RedisBudgetCounterStore {
     const blocking = reservations.some((reservation) => reservation.limitMicros !== undefined);
     if (blocking && (this.options.onUnavailable ?? 'closed') === 'closed')
       throw budgetUnavailableError(this.prefix, cause);
-    const outcome = this.local.reserve(reservations);
-    const holder = reservations[0]?.holder;
-    if (outcome.admitted && holder !== undefined) this.localHolders.add(holder);
-    return outcome;
-  }
-
-  private settleLocally(settlements: readonly CounterSettlement[]): CounterState[] {
-    for (const settlement of settlements) {
-      if (settlement.actualMicros === 0) continue;
-      const entry = this.pending.get(settlement.key) ?? { spent: 0, expiresAt: 0 };
-      entry.spent += settlement.actualMicros;
-      entry.expiresAt = Math.max(entry.expiresAt, settlement.expiresAt);
-      this.pending.set(settlement.key, entry);
-    }
-    return this.local.settle(settlements);
+    return this.local.reserve(reservations);
   }
 
   async reconcile(): Promise<void> {
-    if (this.pending.size === 0 || this.state() !== 'ready') return;
-    const batch = [...this.pending];
-    this.pending.clear();
+    const { spend } = this.local;
+    if (spend.size === 0 || this.state() !== 'ready') return;
+    const batch = spend.take();
     try {
       await runScript(
         this.client,
         RECONCILE_SCRIPT,
         batch.map(([key]) => this.prefix + key),
         [
-          this.seeding,
-          ...batch.flatMap(([, entry]) => [entry.spent, this.expireAt(entry.expiresAt)]),
+          this.seeding.flag,
+          ...batch.flatMap(([, spend]) => [
+            this.expireAt(spend.expiresAt),
+            spend.runs.length / 2,
+            ...spend.runs,
+          ]),
         ],
       );
     } catch (error) {
-      for (const [key, entry] of batch) {
-        const current = this.pending.get(key);
-        if (current) current.spent += entry.spent;
-        else this.pending.set(key, entry);
-      }
+      spend.restore(batch);
       throw error;
+    }
+  }
+
+  /**
+   * Claims a threshold crossing for this gateway until the window (plus grace) ends; false when
+   * another gateway claimed it first. Without Redis every gateway alerts: a repeat beats silence.
+   */
+  async claimThreshold(id: string, expiresAt: number): Promise<boolean> {
+    if (this.state() !== 'ready') return true;
+    const key = `${this.prefix}claim:${id}`;
+    const at = this.expireAt(expiresAt);
+    try {
+      const reply =
+        at === 'never'
+          ? await this.client.set(key, this.ownerKeys.id, 'NX')
+          : await this.client.set(key, this.ownerKeys.id, 'PXAT', at, 'NX');
+      return reply === 'OK';
+    } catch (error) {
+      if (!unreachable(error)) throw error;
+      return true;
     }
   }
 

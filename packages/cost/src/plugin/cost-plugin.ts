@@ -5,7 +5,6 @@ import {
   type LoomPluginV1,
   type PluginApi,
   type RequestContext,
-  type Usage,
 } from '@loom/core';
 import { parseBudgets } from '../budgets/budget-config.js';
 import { MemoryBudgetCounterStore } from '../budgets/budget-counter-store.js';
@@ -13,7 +12,7 @@ import { type Admission, BudgetManager } from '../budgets/budget-manager.js';
 import { type BudgetStatus, readBudgetStatus } from '../budgets/budget-status.js';
 import { BudgetThresholds } from '../budgets/budget-thresholds.js';
 import {
-  conservativeInputTokens,
+  inputTokenBound,
   requestCharacters,
   requestItems,
   typicalInputTokens,
@@ -28,11 +27,12 @@ import { LocalRuntimeMeter } from '../pricing/local-runtime-meter.js';
 import { createPriceBook, type PriceBook } from '../pricing/price-book.js';
 import { type CostReport, type CostReportQuery, costReport } from '../report/cost-report.js';
 import { type CostSummary, costSummary } from '../report/cost-summary.js';
+import { budgetMetricsCollector } from './budget-metrics.js';
 import type { CostPluginOptions } from './cost-plugin-options.js';
 import { groupCommit, TurnCommit } from './group-commit.js';
 import { meterStream } from './meter-stream.js';
 import { recordAttempt } from './record-attempt.js';
-import { meteredUsage, type RequestCosts } from './request-costs.js';
+import { attemptUsage, meteredUsage, type RequestCosts } from './request-costs.js';
 
 /** The cost plugin, with its ledger and reports. */
 export interface CostPlugin extends LoomPluginV1 {
@@ -117,22 +117,27 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
       pricer,
       now,
       unpricedModels: options.unpricedModels ?? 'refuse',
-      thresholds: new BudgetThresholds({
-        alert: (alert) => api.alert(alert),
-        threshold: (event) => api.emit('budget:threshold', event),
-        now,
-      }),
+      thresholds: new BudgetThresholds(
+        {
+          alert: (alert) => api.alert(alert),
+          threshold: (event) => api.emit('budget:threshold', event),
+          now,
+        },
+        // A store shared by several gateways (Redis) lets one of them alert per crossing.
+        counters,
+      ),
       onExceeded: (details) => api.emit('budget:exceeded', { ...details, timestamp: now() }),
+      onOverReservation: (details) =>
+        api.emit('budget:over-reservation', { ...details, timestamp: now() }),
     });
+    if (budgets.length > 0) api.registerCollector(budgetMetricsCollector());
 
     status = () => readBudgetStatus(budgets, counters, manager.seenScopes, now());
 
     const onAttempt = (event: KernelEvents['attempt:end'] | KernelEvents['attempt:error']) => {
       const state = requests.get(event.requestId);
       const meter = state?.meters?.get(event.deployment.id);
-      let usage: Usage | undefined = event.usage;
-      if (!usage && state && meter && (meter.outputCharacters > 0 || meter.usage))
-        usage = meteredUsage(state, meter);
+      const usage = state ? attemptUsage(event, state, meter) : event.usage;
       if (state && meter) state.meters?.delete(event.deployment.id);
       if (!usage || usage.inputTokens + usage.outputTokens <= 0) return;
       const record = recordAttempt({ event, usage, pricer, context: state?.context, time: now() });
@@ -198,12 +203,12 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
 
     api.addHooks({
       beforeRequest(context) {
-        // Measured once for both estimates (each used to build the request's whole text).
-        const characters = requestCharacters(context.request);
-        const items = requestItems(context.request);
         const state: RequestCosts = {
           context,
-          inputEstimate: typicalInputTokens(characters, items),
+          inputEstimate: typicalInputTokens(
+            requestCharacters(context.request),
+            requestItems(context.request),
+          ),
           costs: [],
         };
         requests.set(context.requestId, state);
@@ -211,7 +216,7 @@ export function costPlugin(options: CostPluginOptions = {}): CostPlugin {
         if (budgets.length === 0) return;
         const outputTokens =
           'input' in context.request ? 0 : (context.request.maxTokens ?? defaultMaxTokens);
-        const inputTokens = conservativeInputTokens(characters, items);
+        const inputTokens = inputTokenBound(context.request);
         return admit(state, { inputTokens, outputTokens });
       },
       afterResponse: (context) => finish(context),

@@ -1,4 +1,10 @@
-import type { Deployment, RequestContext, Usage } from '@loom/core';
+import {
+  AbortedError,
+  type Deployment,
+  type KernelEvents,
+  type RequestContext,
+  type Usage,
+} from '@loom/core';
 import type { Admission } from '../budgets/budget-manager.js';
 import { typicalTokens } from '../budgets/estimate-tokens.js';
 import type { Micros } from '../money/micros.js';
@@ -35,4 +41,32 @@ export function meteredUsage(state: RequestCosts, meter: StreamMeter): Usage {
     totalTokens: state.inputEstimate + outputTokens,
     estimated: true,
   };
+}
+
+/**
+ * Usage of an attempt as far as Loom knows it: what the upstream reported; else, for a stream,
+ * an estimate from what was streamed; else, for a chat or stream its caller abandoned while the
+ * upstream call was under way, the input Loom sent and no output. Loom cannot see whether the
+ * upstream billed that input (it often does: the prompt was processed, and a plain chat may
+ * run to its end after the disconnect), so the row is kept, flagged estimated: a budget that
+ * counts it errs towards the limit rather than past it. Undefined when nothing was consumed.
+ */
+export function attemptUsage(
+  event: KernelEvents['attempt:end'] | KernelEvents['attempt:error'],
+  state: RequestCosts,
+  meter: StreamMeter | undefined,
+): Usage | undefined {
+  if (event.usage) return event.usage;
+  if (meter && (meter.outputCharacters > 0 || meter.usage)) return meteredUsage(state, meter);
+  // The kernel starts an attempt only with the caller still there: an attempt that ended
+  // aborted had its request handed to the upstream.
+  if ('error' in event && AbortedError.isInstance(event.error) && event.operation !== 'embed') {
+    return {
+      inputTokens: state.inputEstimate,
+      outputTokens: 0,
+      totalTokens: state.inputEstimate,
+      estimated: true,
+    };
+  }
+  return undefined;
 }

@@ -37,13 +37,26 @@ function redactAlert(alert: Alert): Alert {
   return { ...alert, message: redactSecrets(alert.message), labels };
 }
 
+/**
+ * stdout, each line written as it comes, where a write that fails (stdout redirected to a full
+ * disk) only costs lines: pino's own listener quiets EPIPE alone, and an 'error' event nobody
+ * listens to ends the process. Synchronous, unlike pino's default, so no flush is due at exit:
+ * sonic-boom's exit flush retries a failing write forever, and the process would never end.
+ * Lines that could not be written wait, up to 1 MiB, for stdout to take writes again.
+ */
+function stdout(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: true, maxLength: 1024 * 1024 });
+  destination.on('error', () => {});
+  return destination;
+}
+
 /** An alert sink that writes each alert as one structured pino log line, with secrets redacted. */
 export function createLogSink(options: LogSinkOptions = {}): AlertSinkV1 {
   const logger =
     options.logger ??
     pino(
       { name: 'loom-alerts', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-      options.destination,
+      options.destination ?? stdout(),
     );
   return {
     specificationVersion: 'v1',

@@ -56,6 +56,26 @@ export interface BudgetEvent {
 }
 
 /**
+ * A request cost more on a budget counter than admission (and any stream extension) reserved for
+ * it: the input estimate was too low, the upstream reported more than asked for, or retries each
+ * billed. The counter took the whole cost, so it may now stand over its limit.
+ */
+export interface BudgetOverReservationEvent {
+  /** Budget name from config. */
+  budget: string;
+  /** Scope of the counter (`global`, `provider:openai`, `tag:team=search`). */
+  scope: string;
+  /** What was reserved on the counter for the request, integer micro-dollars. */
+  reservedMicros: number;
+  /** What the request's attempts cost on the counter, integer micro-dollars. */
+  actualMicros: number;
+  /** The request. */
+  requestId: string;
+  /** When it was reconciled, epoch milliseconds. */
+  timestamp: number;
+}
+
+/**
  * Every event the kernel and its plugins emit, with its payload. Listeners run synchronously on
  * the request path: keep them cheap and push heavy work to a queue. A listener that throws is
  * reported as `listener:error` and does not fail the request.
@@ -132,6 +152,8 @@ export interface KernelEvents {
   'budget:threshold': BudgetEvent;
   /** A request was refused, or a stream cut, by a budget. */
   'budget:exceeded': BudgetEvent;
+  /** A request cost more than its budget reservation. */
+  'budget:over-reservation': BudgetOverReservationEvent;
   /** An alert started firing. */
   'alert:firing': Alert;
   /** An alert resolved. */
