@@ -24,6 +24,37 @@ describe('costReport', () => {
   });
 });
 
+describe('costReport queries', () => {
+  it('asks the ledger once, and a second time for the total only when grouping by tag', async () => {
+    const ledger = new MemoryLedger();
+    await ledger.append([
+      makeRecord({ id: 'a', costMicros: 10, tags: { team: 'x', env: 'prod' } }),
+      makeRecord({ id: 'b', costMicros: 5, provider: 'groq', estimated: true }),
+    ]);
+    const asked: unknown[] = [];
+    const counted = {
+      append: ledger.append.bind(ledger),
+      close: ledger.close.bind(ledger),
+      query: (query?: Parameters<typeof ledger.query>[0]) => {
+        asked.push(query);
+        return ledger.query(query);
+      },
+    };
+    const byProvider = await costReport(counted, { groupBy: 'provider' });
+    expect(asked).toHaveLength(1);
+    expect(byProvider).toMatchObject({ totalMicros: 15, records: 2, estimated: 1 });
+    const byTag = await costReport(counted, { groupBy: 'tag' });
+    expect(asked).toHaveLength(3);
+    expect(byTag).toMatchObject({ totalMicros: 15, records: 2 });
+    expect(byTag.groups.reduce((sum, group) => sum + group.costMicros, 0)).toBe(25);
+    expect(await costReport(counted, { from: Date.UTC(2030, 0, 1) })).toMatchObject({
+      totalMicros: 0,
+      records: 0,
+      groups: [],
+    });
+  });
+});
+
 describe('getCostSummary', () => {
   it('gives total, daily, tokens, by provider and by model, and what each budget has left', async () => {
     const { ask, startHarness } = await import('./helpers.js');

@@ -8,7 +8,7 @@ import { makeRecord } from './ledger-conformance.js';
 const directory = mkdtempSync(join(tmpdir(), 'loom-journal-sharing-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-/** A memory ledger whose reads wait for the test and are counted. */
+/** A memory ledger whose answers (as of the read's start) wait for the test; reads are counted. */
 function slowStore() {
   const inner = new MemoryLedger();
   const waiting: Array<() => void> = [];
@@ -17,8 +17,9 @@ function slowStore() {
     append: (records) => inner.append(records),
     async query(query): Promise<LedgerGroup[]> {
       store.reads += 1;
+      const answer = await inner.query(query);
       await new Promise<void>((resolve) => waiting.push(resolve));
-      return inner.query(query);
+      return answer;
     },
     release: () => {
       for (const resolve of waiting.splice(0)) resolve();

@@ -62,7 +62,7 @@ describe.skipIf(!postgresReachable)(
       const migrations = await pool.query(
         `SELECT version FROM "${schema}"."${prefix}migrations" ORDER BY version`,
       );
-      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       expect((await first.query())[0]?.records).toBe(10);
     });
   },

@@ -34,7 +34,7 @@ describe.skipIf(!postgresReachable)(
       const versions = await admin.query(
         `SELECT version FROM "${schema}"."loom_cost_migrations" ORDER BY version`,
       );
-      expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       const indexes = await admin.query<{ indexdef: string }>(
         'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname',
         [schema],

@@ -182,7 +182,7 @@ describe.skipIf(!postgresUrl)(
       const migrations = await admin.query(
         `SELECT version FROM ${records.replace('records', 'migrations')} ORDER BY version`,
       );
-      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     });
 
     it('fails to open at once when the server answers and refuses (a database that does not exist)', async () => {

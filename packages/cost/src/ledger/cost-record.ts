@@ -59,6 +59,11 @@ export interface LedgerQuery {
   to?: number;
   /** Grouping; default everything in one group named `total`. */
   groupBy?: LedgerGroupBy;
+  /**
+   * Sum the raw rows of the whole range instead of the hourly rollups (whose answer is the
+   * same): slower as history grows; for checks and benchmarks.
+   */
+  rawScan?: boolean;
 }
 
 /** Sums of one group. */

@@ -56,3 +56,24 @@ export function addToGroup(group: LedgerGroup, record: CostRecord): void {
 export function sortGroups(groups: Iterable<LedgerGroup>): LedgerGroup[] {
   return [...groups].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
+
+/** Adds (or with `sign` -1, subtracts) another group's sums. */
+export function addSums(into: LedgerGroup, from: LedgerGroup, sign: 1 | -1 = 1): void {
+  into.records += sign * from.records;
+  into.costMicros += sign * from.costMicros;
+  into.inputTokens += sign * from.inputTokens;
+  into.outputTokens += sign * from.outputTokens;
+  into.cachedInputTokens += sign * from.cachedInputTokens;
+  into.reasoningTokens += sign * from.reasoningTokens;
+  into.estimated += sign * from.estimated;
+  into.unpriced += sign * from.unpriced;
+}
+
+/** Adds groups to `into` by key: the parts of one answer (rollups, edge rows) become one. */
+export function mergeGroups(into: Map<string, LedgerGroup>, groups: Iterable<LedgerGroup>): void {
+  for (const group of groups) {
+    const existing = into.get(group.key);
+    if (existing) addSums(existing, group);
+    else into.set(group.key, { ...group });
+  }
+}

@@ -7,6 +7,7 @@ import {
   readJournal,
   retireJournal,
 } from './ledger-journal.js';
+import { QueryFlights } from './query-flights.js';
 
 /** Options of `withLedgerJournal`. */
 export interface LedgerJournalOptions {
@@ -33,8 +34,10 @@ export interface JournaledLedgerStore extends LedgerStore {
  * resolves) once the records are in the journal (one `write`, durable against a crash of this
  * process), and the store gets them in batches off the request path. Opening first stores what
  * journals of dead processes on this host held (stores ignore ids they have, so a replay is
- * harmless). `query` stores what is waiting first. `close` stores the rest; the journal is
- * deleted once empty, or kept for the next start when the store could not take everything.
+ * harmless, rollups included: only rows a store did not have are added to them). `query` stores
+ * what is waiting first; concurrent identical queries share that and the read. `close` stores
+ * the rest; the journal is deleted once empty, or kept for the next start when the store could
+ * not take everything.
  */
 export async function withLedgerJournal(
   store: LedgerStore,
@@ -69,11 +72,13 @@ export async function withLedgerJournal(
     },
   });
   let closed = false;
+  const flights = new QueryFlights();
   const appendSync = (records: readonly CostRecord[]) => {
     if (closed) throw new Error(`cost ledger is closed; ${records.length} record(s) not stored`);
     if (records.length === 0) return;
     journal.append(records);
     for (const record of records) batches.write(record);
+    flights.wrote();
   };
   return {
     journalPath: journal.path,
@@ -82,10 +87,11 @@ export async function withLedgerJournal(
     async append(records) {
       appendSync(records);
     },
-    async query(query) {
-      await batches.flush();
-      return store.query(query);
-    },
+    query: (query = {}) =>
+      flights.run(query, async () => {
+        await batches.flush();
+        return store.query(query);
+      }),
     ...(store.health ? { health: store.health.bind(store) } : {}),
     async close() {
       if (closed) return;

@@ -6,10 +6,33 @@ import type {
   LedgerStore,
 } from './cost-record.js';
 import { addToGroup, emptyGroup, groupKeysOf, sortGroups } from './group-records.js';
+import { BUCKET_MS, bucketOf, planQuery, type Span } from './rollup-buckets.js';
+import { type RollupDimension, type RollupEntry, rollupKeysOf } from './rollup-entries.js';
+import { dimensionsOf, groupsFromRollups } from './rollup-groups.js';
 
-const BUCKET_MS = 3_600_000;
+/** One hour: its records, and their sums by every rollup dimension. */
+interface Bucket {
+  records: CostRecord[];
+  rollups: Map<RollupDimension, Map<string, RollupEntry>>;
+}
 
-type Rollup = Map<number, Map<string, LedgerGroup>>;
+function addToBucket(bucket: Bucket, index: number, record: CostRecord): void {
+  bucket.records.push(record);
+  for (const [dimension, tagKey, value] of rollupKeysOf(record)) {
+    let entries = bucket.rollups.get(dimension);
+    if (!entries) {
+      entries = new Map();
+      bucket.rollups.set(dimension, entries);
+    }
+    const key = `${tagKey}\u0000${value}`;
+    let entry = entries.get(key);
+    if (!entry) {
+      entry = { dimension, bucket: index, tagKey, value, sums: emptyGroup('') };
+      entries.set(key, entry);
+    }
+    addToGroup(entry.sums, record);
+  }
+}
 
 function addTo(
   groups: Map<string, LedgerGroup>,
@@ -26,82 +49,48 @@ function addTo(
   }
 }
 
-function merge(into: Map<string, LedgerGroup>, from: Map<string, LedgerGroup>): void {
-  for (const [key, source] of from) {
-    const group = into.get(key) ?? emptyGroup(key);
-    group.records += source.records;
-    group.costMicros += source.costMicros;
-    group.inputTokens += source.inputTokens;
-    group.outputTokens += source.outputTokens;
-    group.cachedInputTokens += source.cachedInputTokens;
-    group.reasoningTokens += source.reasoningTokens;
-    group.estimated += source.estimated;
-    group.unpriced += source.unpriced;
-    into.set(key, group);
-  }
-}
-
-/** Groupings rolled up from the first record on: what reports and summaries ask for. */
-export const DEFAULT_ROLLUPS: ReadonlyArray<LedgerGroupBy | undefined> = [
-  undefined,
-  'provider',
-  'model',
-  'day',
-];
+const overlaps = (index: number, span: Span) =>
+  (index + 1) * BUCKET_MS > span.from && index * BUCKET_MS < span.to;
 
 /**
- * An in-memory ledger. Records are kept in hourly buckets with per-bucket sums (rollups) kept up
- * to date on every append, so a summary over millions of records only merges a few sums per hour
- * (partial hours at the range's edges are scanned). The usual groupings are rolled up from the
- * start; any other is built on its first query and maintained from then on.
+ * An in-memory ledger. Records are kept in hourly buckets, each with its sums by every grouping
+ * dimension (rollups) updated on every append, so a report over millions of records merges a
+ * few sums per hour; the partial hours at a range's edges are summed from their records.
  */
 export class MemoryLedger implements LedgerStore {
-  private readonly buckets = new Map<number, CostRecord[]>();
+  private readonly buckets = new Map<number, Bucket>();
   private readonly ids = new Set<string>();
-  private readonly rollups = new Map<string, Rollup>();
-  private count = 0;
-
-  constructor(rollups: ReadonlyArray<LedgerGroupBy | undefined> = DEFAULT_ROLLUPS) {
-    for (const groupBy of rollups) this.rollupFor(groupBy);
-  }
 
   /** Number of stored records. */
   get size(): number {
-    return this.count;
+    return this.ids.size;
   }
 
   async append(records: readonly CostRecord[]): Promise<void> {
     for (const record of records) {
       if (this.ids.has(record.id)) continue;
       this.ids.add(record.id);
-      this.count += 1;
-      const bucket = Math.floor(record.time / BUCKET_MS);
-      let list = this.buckets.get(bucket);
-      if (!list) {
-        list = [];
-        this.buckets.set(bucket, list);
+      const index = bucketOf(record.time);
+      let bucket = this.buckets.get(index);
+      if (!bucket) {
+        bucket = { records: [], rollups: new Map() };
+        this.buckets.set(index, bucket);
       }
-      list.push(record);
-      for (const [name, rollup] of this.rollups) this.addToRollup(rollup, bucket, record, name);
+      addToBucket(bucket, index, record);
     }
   }
 
   async query(query: LedgerQuery = {}): Promise<LedgerGroup[]> {
-    const from = query.from ?? Number.NEGATIVE_INFINITY;
-    const to = query.to ?? Number.POSITIVE_INFINITY;
-    const rollup = this.rollupFor(query.groupBy);
+    const plan = planQuery(query);
     const groups = new Map<string, LedgerGroup>();
-    for (const [bucket, records] of this.buckets) {
-      const start = bucket * BUCKET_MS;
-      const end = start + BUCKET_MS;
-      if (end <= from || start >= to) continue;
-      if (start >= from && end <= to) {
-        const sums = rollup.get(bucket);
-        if (sums) merge(groups, sums);
-        continue;
-      }
-      for (const record of records) {
-        if (record.time >= from && record.time < to) addTo(groups, record, query.groupBy);
+    if (plan.buckets)
+      groupsFromRollups(this.rollupsIn(plan.buckets, query.groupBy), query.groupBy, groups);
+    for (const span of plan.rows) {
+      for (const [index, bucket] of this.buckets) {
+        if (!overlaps(index, span)) continue;
+        for (const record of bucket.records)
+          if (record.time >= span.from && record.time < span.to)
+            addTo(groups, record, query.groupBy);
       }
     }
     return sortGroups(groups.values());
@@ -109,25 +98,14 @@ export class MemoryLedger implements LedgerStore {
 
   async close(): Promise<void> {}
 
-  private rollupFor(groupBy: LedgerGroupBy | undefined): Rollup {
-    const name = groupBy ?? '';
-    let rollup = this.rollups.get(name);
-    if (!rollup) {
-      rollup = new Map();
-      for (const [bucket, records] of this.buckets) {
-        for (const record of records) this.addToRollup(rollup, bucket, record, name);
+  private *rollupsIn(whole: Span, groupBy: LedgerGroupBy | undefined): Generator<RollupEntry> {
+    const dimensions = dimensionsOf(groupBy);
+    for (const [index, bucket] of this.buckets) {
+      if (index < whole.from || index >= whole.to) continue;
+      for (const dimension of dimensions) {
+        const entries = bucket.rollups.get(dimension);
+        if (entries) yield* entries.values();
       }
-      this.rollups.set(name, rollup);
     }
-    return rollup;
-  }
-
-  private addToRollup(rollup: Rollup, bucket: number, record: CostRecord, name: string): void {
-    let groups = rollup.get(bucket);
-    if (!groups) {
-      groups = new Map();
-      rollup.set(bucket, groups);
-    }
-    addTo(groups, record, name === '' ? undefined : (name as LedgerGroupBy));
   }
 }

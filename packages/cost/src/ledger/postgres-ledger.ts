@@ -3,22 +3,20 @@ import type { Pool, QueryConfig } from 'pg';
 import type {
   CostRecord,
   LedgerConnectionState,
+  LedgerGroup,
   LedgerHealth,
   LedgerQuery,
   LedgerStore,
 } from './cost-record.js';
+import { mergeGroups, sortGroups } from './group-records.js';
 import { loadOptional } from './load-optional.js';
 import { OutageQueue } from './outage-queue.js';
 import { messageOf, postgresFailure } from './postgres-failure.js';
 import { migrate } from './postgres-migrations.js';
-import {
-  AGGREGATES,
-  COLUMNS,
-  type GroupDialect,
-  groupExpression,
-  recordToRow,
-  rowToGroup,
-} from './sql-rows.js';
+import { backfillRollups, POSTGRES_DIALECT } from './postgres-rollups.js';
+import { QueryFlights } from './query-flights.js';
+import { ledgerQuerySql } from './rollup-sql.js';
+import { COLUMNS, recordToRow, rowToGroup } from './sql-rows.js';
 
 /** Options of `openPostgresLedger`. */
 export interface PostgresLedgerOptions {
@@ -39,6 +37,12 @@ export interface PostgresLedgerOptions {
    * hangs rather than breaks) its rows are queued and sent again: ids make that harmless.
    */
   writeTimeoutMs?: number;
+  /**
+   * Rows per step when a ledger written before rollups existed has its rows rolled up at open
+   * (or once the server is first reached); default 50 000. Each step is one transaction that
+   * holds inserts back while it runs.
+   */
+  rollupStepRows?: number;
   /** Records held in memory while PostgreSQL is unreachable; default 100 000. */
   maxQueuedRows?: number;
   /**
@@ -60,18 +64,23 @@ export interface PostgresLedgerStore extends LedgerStore {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const DIALECT: GroupDialect = {
-  day: `to_char(to_timestamp(time / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
-  tagJoin: 'LEFT JOIN LATERAL jsonb_each_text(tags) AS tag ON true',
-  tagValue: (key) => `tags ->> '${key}'`,
-};
-
 // pg reads a per-query `query_timeout`; its types do not list it.
 type TimedQuery = QueryConfig & { query_timeout: number };
+
+/** `?` placeholders as PostgreSQL's `$1`, `$2`, ... */
+const numbered = (text: string) => {
+  let index = 0;
+  return text.replace(/\?/g, () => `$${++index}`);
+};
 
 /**
  * Opens a PostgreSQL ledger: runs pending migrations (tracked in a migrations table), then
  * appends with batched multi-row inserts. `pg` is loaded only here.
+ *
+ * A trigger adds each insert's rows to hourly rollups in the same statement, and a query reads
+ * the rollups for the whole hours of its range and rows only for the cut hours at its edges; a
+ * ledger written before rollups existed has its rows rolled up once, in steps, after migrating.
+ * Concurrent identical queries share one read.
  *
  * PostgreSQL being away never ends the process nor loses a record: while it is unreachable (at
  * start, or cut mid-traffic, idle and busy connections alike) `append` queues records in memory
@@ -95,7 +104,14 @@ export async function openPostgresLedger(
   const ownsPool = options.pool === undefined;
   const pool = options.pool ?? (await createPool(options));
   const writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
+  const stepRows = options.rollupStepRows ?? 50_000;
+  const prepare = async () => {
+    await migrate(pool, schema, table);
+    await backfillRollups(pool, table, stepRows);
+  };
   let migrated = false;
+  const flights = new QueryFlights();
+  const tables = { records: table('records'), rollups: table('rollups') };
 
   const insert = async (records: readonly CostRecord[]) => {
     const values: Array<string | number | null> = [];
@@ -120,7 +136,7 @@ export async function openPostgresLedger(
     insert,
     async check() {
       if (!migrated) {
-        await migrate(pool, schema, table);
+        await prepare();
         migrated = true;
         return;
       }
@@ -139,7 +155,7 @@ export async function openPostgresLedger(
   pool.on('error', onIdleError);
 
   try {
-    await migrate(pool, schema, table);
+    await prepare();
     migrated = true;
     queue.opened();
   } catch (error) {
@@ -159,24 +175,28 @@ export async function openPostgresLedger(
 
   let closed = false;
   return {
-    append: (records) => queue.append(records),
-    async query(query: LedgerQuery = {}) {
-      const group = groupExpression(query.groupBy, DIALECT);
-      await queue.beforeRead();
-      let result: { rows: Record<string, unknown>[] };
+    async append(records) {
       try {
-        result = await pool.query(
-          `SELECT ${group.select} AS group_key, ${AGGREGATES} FROM ${table('records')} ${group.from}
-         WHERE time >= $1 AND time < $2 GROUP BY group_key`,
-          [query.from ?? Number.MIN_SAFE_INTEGER, query.to ?? Number.MAX_SAFE_INTEGER],
-        );
-      } catch (error) {
-        throw queue.readFailed(error);
+        await queue.append(records);
+      } finally {
+        flights.wrote();
       }
-      return result.rows
-        .map(rowToGroup)
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
+    query: (query: LedgerQuery = {}) =>
+      flights.run(query, async () => {
+        const statement = ledgerQuerySql(query, tables, POSTGRES_DIALECT);
+        await queue.beforeRead();
+        if (!statement) return [];
+        let result: { rows: Record<string, unknown>[] };
+        try {
+          result = await pool.query(numbered(statement.text), statement.values);
+        } catch (error) {
+          throw queue.readFailed(error);
+        }
+        const groups = new Map<string, LedgerGroup>();
+        mergeGroups(groups, result.rows.map(rowToGroup));
+        return sortGroups(groups.values());
+      }),
     state: () => queue.state(),
     health: () => queue.health(),
     onStateChange: (listener) => queue.onStateChange(listener),

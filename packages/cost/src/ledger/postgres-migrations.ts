@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { rollupMigration } from './postgres-rollups.js';
+import { inTransaction } from './postgres-transaction.js';
 
 /** Versioned schema changes of the PostgreSQL ledger, applied in order, each exactly once. */
 export interface Migration {
@@ -33,6 +35,13 @@ CREATE INDEX ON ${table('records')} (session_id, time) WHERE session_id IS NOT N
 CREATE INDEX ON ${table('records')} (user_id, time) WHERE user_id IS NOT NULL;
 CREATE INDEX ON ${table('records')} USING GIN (tags);`,
   },
+  {
+    // Hourly rollups, written by a trigger in each insert's own statement (whoever the writer),
+    // and the mark below which rows are rolled up: rows older than the migration are rolled up
+    // afterwards in steps (`backfillRollups`).
+    version: 3,
+    up: rollupMigration,
+  },
 ];
 
 /**
@@ -44,14 +53,7 @@ export async function migrate(
   schema: string,
   table: (name: string) => string,
 ): Promise<void> {
-  const client = await pool.connect();
-  // A checked-out client has no pool listener: a connection lost mid-migration would emit an
-  // unhandled 'error' and end the process. The query in flight fails with it anyway.
-  const ignore = () => {};
-  client.on('error', ignore);
-  let failed = false;
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table('migrations')]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(
@@ -69,16 +71,5 @@ export async function migrate(
         [migration.version, Date.now()],
       );
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    failed = true;
-    // On a dead connection ROLLBACK fails too; the error worth reporting is the first one.
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    // A client that failed is destroyed rather than handed, half-broken, to the next caller;
-    // it keeps the listener because ending it may still report the lost connection.
-    if (!failed) client.off('error', ignore);
-    client.release(failed);
-  }
+  });
 }

@@ -1,22 +1,22 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CostRecord, LedgerGroup, LedgerQuery, LedgerStore } from './cost-record.js';
+import { mergeGroups, sortGroups } from './group-records.js';
 import { loadOptional } from './load-optional.js';
-import {
-  AGGREGATES,
-  COLUMNS,
-  type GroupDialect,
-  groupExpression,
-  rowToGroup,
-  type SqlValue,
-  writeRow,
-} from './sql-rows.js';
+import { ledgerQuerySql } from './rollup-sql.js';
+import { COLUMNS, rowToGroup, type SqlValue, writeRow } from './sql-rows.js';
+import { SQLITE_DIALECT, SqliteRollups } from './sqlite-rollups.js';
 
 /** Options of `openSqliteLedger`. */
 export interface SqliteLedgerOptions {
   /** Database file; `:memory:` for a throwaway one. */
   path: string;
-  /** Table name; default `loom_cost_records`. */
+  /** Table name; default `loom_cost_records`. Rollups go in `<table>_rollups`. */
   table?: string;
+  /**
+   * Rows per step when a ledger written before rollups existed has its rows rolled up at open;
+   * default 50 000. Each step is one transaction; other work runs between steps.
+   */
+  rollupStepRows?: number;
 }
 
 const SCHEMA = (table: string) => `
@@ -30,15 +30,14 @@ CREATE TABLE IF NOT EXISTS ${table} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ${table}_time ON ${table} (time);`;
 
-const DIALECT: GroupDialect = {
-  day: `strftime('%Y-%m-%d', time / 1000, 'unixepoch')`,
-  tagJoin: 'LEFT JOIN json_each(tags) AS tag',
-  tagValue: (key) => `json_extract(tags, '$."${key}"')`,
-};
-
 /**
  * Opens (creating if needed) a SQLite ledger with better-sqlite3 in WAL mode: the embedded
  * default, which survives restarts. better-sqlite3 is loaded only here.
+ *
+ * Each append stores its rows and adds them to hourly rollups in one transaction, and a query
+ * reads the rollups for the whole hours of its range and rows only for the cut hours at its
+ * edges, so reports stay fast as history grows. A ledger written before rollups existed has its
+ * rows rolled up once, at open, in steps.
  */
 export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<LedgerStore> {
   const module = await loadOptional('better-sqlite3', 'SQLite', () => import('better-sqlite3'));
@@ -47,37 +46,46 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
     throw new RangeError(`Invalid table name '${table}'`);
   const database: BetterSqlite3.Database = new Database(options.path);
-  database.pragma('journal_mode = WAL');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the tail.
-  database.pragma('synchronous = NORMAL');
-  database.exec(SCHEMA(table));
+  let rollups: SqliteRollups;
+  try {
+    database.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the tail.
+    database.pragma('synchronous = NORMAL');
+    database.exec(SCHEMA(table));
+    rollups = new SqliteRollups(database, table);
+    await rollups.backfill(options.rollupStepRows ?? 50_000);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
   const placeholders = `(${COLUMNS.map(() => '?').join(', ')})`;
   const insert = database.prepare(
     `INSERT OR IGNORE INTO ${table} (${COLUMNS.join(', ')}) VALUES ${placeholders}`,
   );
   // better-sqlite3 binds the parameters before `run` returns, so one row serves every insert.
   const row: SqlValue[] = [];
+  // Only rows this append stored go into the rollups: a replayed id adds nothing.
   const insertAll = database.transaction((records: readonly CostRecord[]) => {
-    for (const record of records) insert.run(writeRow(record, row));
+    const rolledBefore = rollups.rolledBefore();
+    const stored: CostRecord[] = [];
+    for (const record of records)
+      if (insert.run(writeRow(record, row)).changes > 0 && record.time < rolledBefore)
+        stored.push(record);
+    rollups.add(stored);
   });
+  const tables = { records: table, rollups: rollups.table };
 
   return {
     async append(records) {
-      if (records.length > 0) insertAll(records);
+      if (records.length > 0) insertAll.immediate(records);
     },
     async query(query: LedgerQuery = {}): Promise<LedgerGroup[]> {
-      const group = groupExpression(query.groupBy, DIALECT);
-      const statement = database.prepare(
-        `SELECT ${group.select} AS group_key, ${AGGREGATES} FROM ${table} ${group.from}
-         WHERE time >= ? AND time < ? GROUP BY group_key ORDER BY group_key`,
-      );
-      const rows = statement.all(
-        query.from ?? Number.MIN_SAFE_INTEGER,
-        query.to ?? Number.MAX_SAFE_INTEGER,
-      );
-      return (rows as Record<string, unknown>[])
-        .map(rowToGroup)
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const statement = ledgerQuerySql(query, tables, SQLITE_DIALECT);
+      if (!statement) return [];
+      const rows = database.prepare(statement.text).all(...statement.values);
+      const groups = new Map<string, LedgerGroup>();
+      mergeGroups(groups, (rows as Record<string, unknown>[]).map(rowToGroup));
+      return sortGroups(groups.values());
     },
     async close() {
       if (database.open) database.close();

@@ -1,4 +1,5 @@
 import type { LedgerGroup, LedgerGroupBy, LedgerStore } from '../ledger/cost-record.js';
+import { addSums, emptyGroup } from '../ledger/group-records.js';
 import { formatUsd, type Micros } from '../money/micros.js';
 
 /** What to report on. */
@@ -28,7 +29,11 @@ export interface CostReport {
   groups: LedgerGroup[];
 }
 
-/** Builds a report from a ledger: one grouped query plus one total. */
+/**
+ * Builds a report from a ledger: one grouped query, and a second for the total only when
+ * grouping by `tag` (a record with two tags is in two groups); every other grouping puts each
+ * record in exactly one group, so the groups sum to the total.
+ */
 export async function costReport(
   ledger: LedgerStore,
   query: CostReportQuery = {},
@@ -41,7 +46,7 @@ export async function costReport(
     ...range,
     ...(query.groupBy ? { groupBy: query.groupBy } : {}),
   });
-  const [total] = query.groupBy ? await ledger.query(range) : groups;
+  const [total] = query.groupBy === 'tag' ? await ledger.query(range) : [sumOf(groups)];
   return {
     ...range,
     ...(query.groupBy ? { groupBy: query.groupBy } : {}),
@@ -53,6 +58,12 @@ export async function costReport(
     unpriced: total?.unpriced ?? 0,
     groups,
   };
+}
+
+function sumOf(groups: readonly LedgerGroup[]): LedgerGroup {
+  const total = emptyGroup('total');
+  for (const group of groups) addSums(total, group);
+  return total;
 }
 
 const CSV_COLUMNS = [
