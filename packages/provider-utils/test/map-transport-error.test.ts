@@ -34,6 +34,15 @@ describe('mapTransportError', () => {
     expect(cause.message).not.toContain(secret);
   });
 
+  it('finds a connection code in a wrapped cause or an AggregateError of addresses', () => {
+    const refused = coded('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED');
+    const wrapped = new Error('dispatch failed', { cause: refused });
+    const attempts = new AggregateError([coded('v6', 'ENETUNREACH'), refused], 'all failed');
+    for (const error of [wrapped, attempts]) {
+      expect(ConnectionError.isInstance(mapTransportError(error, scope()))).toBe(true);
+    }
+  });
+
   it('maps undici timeouts to the phase each stands for', () => {
     expect(mapTransportError(coded('late', 'UND_ERR_HEADERS_TIMEOUT'), scope())).toMatchObject({
       phase: 'first-chunk',

@@ -28,7 +28,11 @@ export interface RedisState {
  * ledger (never additively), so a Redis restart does not forget what was spent. Commands fail
  * fast while Redis is away, so requests never queue behind a dead connection.
  */
-export async function openRedisState(config: LoomConfig, ledger: LedgerStore): Promise<RedisState> {
+export async function openRedisState(
+  config: LoomConfig,
+  ledger: LedgerStore,
+  budgets: () => readonly BudgetConfig[],
+): Promise<RedisState> {
   const url = config.storage?.redis as string;
   const policy = config.storage?.redisUnavailable ?? 'closed';
   const client = new Redis(url, { ...failFastRedisOptions(), lazyConnect: false });
@@ -39,7 +43,7 @@ export async function openRedisState(config: LoomConfig, ledger: LedgerStore): P
     onUnavailable: policy,
     seed: ledgerCounterSeeder({
       ledger,
-      budgets: (config.budgets ?? []) as readonly BudgetConfig[],
+      budgets,
     }),
   });
   const cacheOn = config.cache !== undefined && config.cache !== false;

@@ -38,6 +38,8 @@ export interface OpenedState {
   metricFile?: string;
   /** Rows the ledger's journal recovered from a process that died before storing them. */
   recoveredRows: number;
+  /** The budgets a reload brought: counters first used from now on start from their spend. */
+  setBudgets(budgets: LoomConfig['budgets']): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,8 @@ export async function openSharedState(
     journal: ledgerWrites === 'request',
     ...(onError ? { onError: (error: unknown) => onError('cost ledger', error) } : {}),
   });
+  let budgets = (config.budgets ?? []) as readonly BudgetConfig[];
+  const currentBudgets = () => budgets;
   let budgetCounters: BudgetCounterStore & { close?(): void | Promise<void> };
   let redis: RedisState | undefined;
   try {
@@ -69,10 +73,10 @@ export async function openSharedState(
       const { openRedisState } = await import('./redis-state.js').catch((error: unknown) => {
         throw missingRedis(error, file);
       });
-      redis = await openRedisState(config, ledger);
+      redis = await openRedisState(config, ledger, currentBudgets);
       budgetCounters = redis.budgetCounters;
     } else {
-      budgetCounters = await localCounters(location, ledger, config, (error) =>
+      budgetCounters = await localCounters(location, ledger, currentBudgets, (error) =>
         onError?.('cost ledger', error),
       );
     }
@@ -116,6 +120,9 @@ export async function openSharedState(
           ? `postgres ${new URL(location.connectionString).host}`
           : 'memory',
     ...(metrics ? { metricFile: metrics.path } : {}),
+    setBudgets(next) {
+      budgets = (next ?? []) as readonly BudgetConfig[];
+    },
     async close() {
       metrics?.close();
       await ledger.close();
@@ -133,7 +140,7 @@ export async function openSharedState(
 async function localCounters(
   location: ReturnType<typeof ledgerLocation>,
   ledger: LedgerStore,
-  config: LoomConfig,
+  budgets: () => readonly BudgetConfig[],
   onError: (error: unknown) => void,
 ): Promise<BudgetCounterStore & { close?(): void }> {
   switch (location.kind) {
@@ -141,10 +148,8 @@ async function localCounters(
       return openSqliteBudgetCounterStore({ path: location.path, onError });
     case 'postgres':
       return new SeededMemoryCounterStore({
-        seed: ledgerCounterSeeder({
-          ledger,
-          budgets: (config.budgets ?? []) as readonly BudgetConfig[],
-        }),
+        seed: ledgerCounterSeeder({ ledger, budgets }),
+        onError,
       });
     case 'memory':
       return new MemoryBudgetCounterStore();

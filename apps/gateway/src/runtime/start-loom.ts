@@ -207,6 +207,7 @@ export async function startLoom(
     const previous = current;
     const unwatchPrevious = unwatchCurrent;
     current = generation;
+    opened.setBudgets(next.budgets);
     unwatchCurrent = unwatchNext;
     gateway.setKernel(generation.kernel);
     // Requests already on the old kernel finish there; its cost events still reach the logs.

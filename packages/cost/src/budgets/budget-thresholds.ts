@@ -49,7 +49,11 @@ export class BudgetThresholds {
       else {
         const fire = () => this.fire(hold, state, threshold, id, requestId);
         // A failed claim alerts anyway: a repeated alert beats a missed one.
-        this.claims.claimThreshold(id, hold.expiresAt).then((won) => won && fire(), fire);
+        this.claims
+          .claimThreshold(id, hold.expiresAt)
+          .then((won) => won && fire(), fire)
+          // An alert that cannot be raised must not become an unhandled rejection.
+          .catch(() => {});
       }
     }
     this.forgetOldWindows();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
@@ -41,7 +42,14 @@ export function currentProcess(): ProcessIdentity {
   current = {
     host,
     pid: process.pid,
-    space: boot && namespace ? `${boot}/${namespace}` : `host:${host}`,
+    // On Linux without a readable boot id or pid namespace, a space of its own: processes that
+    // share a host name (containers on the host network) must never judge each other's pids.
+    space:
+      boot && namespace
+        ? `${boot}/${namespace}`
+        : process.platform === 'linux'
+          ? `unknown:${randomUUID()}`
+          : `host:${host}`,
     start: processStart(process.pid),
   };
   return current;

@@ -14,8 +14,11 @@ export type CounterSeeder = (key: string) => Promise<Micros>;
 export interface LedgerCounterSeederOptions {
   /** The ledger the cost plugin writes to (the same store instance or the same database). */
   ledger: LedgerStore;
-  /** The budgets given to the cost plugin. */
-  budgets: readonly BudgetConfig[];
+  /**
+   * The budgets given to the cost plugin, or a function returning the current ones: a host
+   * that reloads its config hands the new budgets' keys the spend their windows already hold.
+   */
+  budgets: readonly BudgetConfig[] | (() => readonly BudgetConfig[]);
   /** Clock, epoch ms; default `Date.now`. */
   now?: () => number;
 }
@@ -44,10 +47,21 @@ function ledgerGroupOf(scopeKey: string): { groupBy: LedgerGroupBy | undefined; 
  * in the ledger yet and so are not counted.
  */
 export function ledgerCounterSeeder(options: LedgerCounterSeederOptions): CounterSeeder {
-  const budgets: Budget[] = parseBudgets(options.budgets);
+  const source = options.budgets;
+  let configs: readonly BudgetConfig[] | undefined;
+  let parsed: Budget[] = [];
+  // Parsed again only when the host hands over another list.
+  const current = (): Budget[] => {
+    const next = typeof source === 'function' ? source() : source;
+    if (next !== configs) {
+      configs = next;
+      parsed = parseBudgets(next);
+    }
+    return parsed;
+  };
   const now = options.now ?? Date.now;
   return async (key) => {
-    const budget = budgets.find((candidate) => key.startsWith(`${candidate.name}|`));
+    const budget = current().find((candidate) => key.startsWith(`${candidate.name}|`));
     const windowId = key.slice(key.lastIndexOf('|') + 1);
     if (!budget) return 0;
     const window = windowAt(now(), budget.window, budget.timeZone);

@@ -18,6 +18,8 @@ export interface SeededMemoryCounterStoreOptions {
   seed: CounterSeeder;
   /** Clock for forgetting expired windows, epoch milliseconds. */
   now?: () => number;
+  /** Told when the ledger could not be read for a counter (the request went on, or was refused). */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -58,14 +60,17 @@ export class SeededMemoryCounterStore implements BudgetCounterStore {
     if (this.seeded.has(key)) return this.counters.read(key);
     const pending = this.seeding.get(key);
     if (pending) return pending.then(() => this.read(key));
-    // Not reserved on yet in this process: what the ledger holds, without keeping it.
+    // Not reserved on yet in this process: what the ledger holds, without keeping it. A read
+    // decides a downgrade or a status report, never admission: without the ledger it answers
+    // what this process has seen, as a budget without a limit is counted.
     return this.options.seed(key).then(
       (micros) => {
         const local = this.counters.read(key);
         return { ...local, spentMicros: local.spentMicros + micros };
       },
       (error: unknown) => {
-        throw budgetSeedUnavailableError(key, error);
+        this.options.onError?.(budgetSeedUnavailableError(key, error));
+        return this.counters.read(key);
       },
     );
   }
@@ -76,7 +81,11 @@ export class SeededMemoryCounterStore implements BudgetCounterStore {
       if (this.seeded.has(reservation.key)) continue;
       const seeding = this.seedKey(reservation.key, reservation.expiresAt);
       waits ??= [];
-      waits.push(reservation.limitMicros === undefined ? seeding.catch(() => {}) : seeding);
+      waits.push(
+        reservation.limitMicros === undefined
+          ? seeding.catch((error: unknown) => this.options.onError?.(error))
+          : seeding,
+      );
     }
     return waits && Promise.all(waits);
   }

@@ -108,11 +108,11 @@ class SqliteCounters implements SqliteBudgetCounterStore {
       `SELECT spent, reserved FROM ${table} WHERE key = ?`,
     );
     this.upsert = database.prepare(
-      `INSERT INTO ${table} (key, spent, reserved, expires_at) VALUES (@key, @spent, @reserved, @expiresAt)
+      `INSERT INTO ${table} (key, spent, reserved, expires_at) VALUES (@key, @spent, MAX(0, @reserved), @expiresAt)
        ON CONFLICT(key) DO UPDATE SET spent = spent + @spent, reserved = MAX(0, reserved + @reserved), expires_at = MAX(expires_at, @expiresAt)`,
     );
     this.forgetExpired = database.prepare<[number, number]>(
-      `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ?)`,
+      `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? AND reserved = 0 LIMIT ?)`,
     );
     this.reserveAll = database.transaction((reservations: readonly CounterReservation[]) =>
       this.reserveNow(reservations),

@@ -39,7 +39,19 @@ const CONNECTION_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/**
+ * The error's code, or the first known one among its causes and, for an `AggregateError` (a
+ * connection tried on several addresses), its errors: a dispatcher may wrap the socket's error.
+ */
 function errorCode(error: unknown): string | undefined {
+  const pending: unknown[] = [error];
+  for (let seen = 0; seen < 8 && pending.length > 0; seen++) {
+    const next = pending.shift() as { code?: unknown; cause?: unknown; errors?: unknown } | null;
+    const code = next?.code;
+    if (typeof code === 'string' && (seen === 0 || CONNECTION_CODES.has(code))) return code;
+    if (next?.cause !== undefined) pending.push(next.cause);
+    if (Array.isArray(next?.errors)) pending.push(...next.errors);
+  }
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }

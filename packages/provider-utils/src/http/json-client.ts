@@ -159,7 +159,14 @@ export async function readFailure(
   scope: ErrorScope,
   signal: CallCancel,
 ): Promise<unknown> {
-  const raw = await readLimitedText(response.body).catch(() => '');
+  // A stream's request runs without undici's body limit: an error body that stalls would hold
+  // the call (and its socket) until the caller gave up.
+  const limit = client.bodyTimeoutMs > 0 ? client.bodyTimeoutMs : client.headersTimeoutMs;
+  const timer = setTimeout(() => response.body.destroy(), limit);
+  timer.unref();
+  const raw = await readLimitedText(response.body)
+    .catch(() => '')
+    .finally(() => clearTimeout(timer));
   if (signal.aborted) return signal.reason;
   return failureOf(client, response.statusCode, response.headers, raw, scope);
 }

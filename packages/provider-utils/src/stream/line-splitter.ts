@@ -16,6 +16,14 @@ export class LineSplitter {
 
   /** Adds text already decoded and returns the lines it completed. */
   pushText(text: string): string[] {
+    // A long line arriving in many chunks is split once, when its end comes, not per chunk.
+    if (!text.includes('\n')) {
+      this.buffer += text;
+      if (this.buffer.length > this.maxLineLength) {
+        throw new RangeError(`a line is longer than ${this.maxLineLength} characters`);
+      }
+      return [];
+    }
     this.buffer += text;
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? '';
