@@ -118,6 +118,7 @@ function main(): void {
     .option('--format <format>', 'table, json or csv (csv amounts in micro-dollars)', {
       default: 'table',
     })
+    .option('--compact', 'Delete what storage.retention no longer keeps, print the counts, exit')
     .action((flags: CostsFlags) =>
       costsCommand(flags).then((text) => process.stdout.write(`${text}\n`), fail),
     );

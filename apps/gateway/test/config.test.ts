@@ -58,6 +58,26 @@ describe('config', () => {
     expect(validateConfig(minimal, 'loom.yaml', {}).providers).toHaveLength(1);
   });
 
+  it('refuses a bad storage.retention by its path', () => {
+    const message = (retention: unknown) =>
+      errorOf(() => validateConfig({ ...minimal, storage: { retention } }, 'loom.yaml', {}))
+        .message;
+    expect(message({ rawDays: 1.5 })).toMatch(/^loom\.yaml: storage\.retention\.rawDays: /);
+    expect(message({ rawDays: -1 })).toBe(
+      'loom.yaml: storage.retention.rawDays: a whole number of days, 0 to keep forever',
+    );
+    expect(message({ rawDays: 90, rollupDays: 30 })).toMatch(
+      /^loom\.yaml: storage\.retention\.rollupDays: must be 0 \(forever\) or at least rawDays \(90\)/,
+    );
+    expect(message({ rawDays: 0, rollupDays: 30 })).toMatch(/storage\.retention\.rollupDays: /);
+    expect(message({ days: 3 })).toBe('loom.yaml: storage.retention: unknown key "days"');
+    const ok = { ...minimal, storage: { retention: { rawDays: 7, rollupDays: 0 } } };
+    expect(validateConfig(ok, 'loom.yaml', {}).storage?.retention).toEqual({
+      rawDays: 7,
+      rollupDays: 0,
+    });
+  });
+
   it('reports targets naming an unknown provider', () => {
     const raw = { ...minimal, models: [{ name: 'chat', targets: ['nowhere/model'] }] };
     expect(errorOf(() => validateConfig(raw, 'loom.json', {})).message).toBe(

@@ -39,6 +39,8 @@ export {
 export { BatchedLedger, type BatchedLedgerOptions } from './ledger/batched-ledger.js';
 export {
   type CostRecord,
+  type LedgerCompactOptions,
+  type LedgerCompactResult,
   type LedgerConnectionState,
   type LedgerGroup,
   type LedgerGroupBy,

@@ -8,6 +8,8 @@ import {
 } from '@loom/cost';
 import { costQuery } from '../api/costs-api.js';
 import { loadConfig } from '../config/load-config.js';
+import { retentionOf } from '../config/retention-schema.js';
+import { compactLedger } from '../runtime/ledger-retention.js';
 import { ledgerLocation, openLedger } from '../runtime/open-ledger.js';
 import { asFlagError } from './flag-error.js';
 import { SERVE_DEFAULT_LEDGER } from './serve-command.js';
@@ -19,6 +21,8 @@ export interface CostsFlags {
   to?: string;
   groupBy?: string;
   format?: string;
+  /** Run one retention pass (`storage.retention`) instead of reporting. */
+  compact?: boolean;
 }
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -81,6 +85,18 @@ export async function costsCommand(flags: CostsFlags): Promise<string> {
     );
   const ledger = await openLedger(location);
   try {
+    if (flags.compact) {
+      const retention = retentionOf(config.storage?.retention);
+      const result = await compactLedger(ledger, retention);
+      if (!result)
+        return 'Retention keeps raw rows forever (storage.retention.rawDays: 0); nothing deleted.';
+      const rollups =
+        retention.rollupDays === 0 ? 'kept forever' : `older than ${retention.rollupDays} days`;
+      return (
+        `Deleted ${result.rawDeleted} raw rows older than ${retention.rawDays} days and ` +
+        `${result.rollupsDeleted} rollup rows (rollups ${rollups}).`
+      );
+    }
     const report = await costReport(ledger, range);
     if (format === 'json') return JSON.stringify(report, null, 2);
     if (format === 'csv') return costReportToCsv(report).trimEnd();

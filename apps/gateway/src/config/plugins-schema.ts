@@ -2,6 +2,7 @@ import { budgetConfigSchema, pricingConfigSchema } from '@loom/cost';
 import { alertRuleSchema, silenceSchema } from '@loom/monitor';
 import { z } from 'zod';
 import { pluginEntrySchema } from './plugin-entry-schema.js';
+import { retentionConfigSchema } from './retention-schema.js';
 
 // Schemas of the config sections the gateway hands to @loom/cost and @loom/monitor; budgets and
 // pricing are @loom/cost's own schemas, so `loom check` and the JSON Schema catch mistakes before
@@ -76,6 +77,11 @@ export const storageConfigSchema = z.strictObject({
    * one write). `batched`: written off the request path, a crash loses up to a second of rows.
    */
   ledgerWrites: z.enum(['batched', 'request']).optional(),
+  /**
+   * How long the ledger keeps raw rows and hourly rollups, in days: default `rawDays: 90`,
+   * `rollupDays: 730`; `0` keeps forever. Applied at start and hourly, off the request path.
+   */
+  retention: retentionConfigSchema.optional(),
   /** The folder plugins keep files in, relative to the config file; default `.loom` beside it. */
   dataDir: z.string().min(1).optional(),
 });

@@ -12,7 +12,9 @@ import {
 import { createMetricStore, createPrometheusExporter } from '@loom/monitor';
 import { ConfigFileError } from '../config/config-error.js';
 import type { LoomConfig } from '../config/config-schema.js';
+import { retentionOf } from '../config/retention-schema.js';
 import type { SharedState } from './generation.js';
+import { startLedgerRetention } from './ledger-retention.js';
 import { metricFileOf, type PersistedMetrics, persistMetrics } from './metric-persistence.js';
 import { ledgerLocation, openLedger } from './open-ledger.js';
 import type { RedisState } from './redis-state.js';
@@ -109,6 +111,12 @@ export async function openSharedState(
     ...(redis ? { redis } : {}),
     ...(store ? { monitor: { store, prometheus: createPrometheusExporter() } } : {}),
   };
+  // Started last, once nothing can fail the open: it must never outlive a ledger closed early.
+  const stopRetention = startLedgerRetention(
+    ledger,
+    retentionOf(config.storage?.retention),
+    (error) => onError?.('cost ledger', error),
+  );
   return {
     shared,
     recoveredRows:
@@ -125,6 +133,7 @@ export async function openSharedState(
     },
     async close() {
       metrics?.close();
+      await stopRetention();
       await ledger.close();
       await budgetCounters.close?.();
       await redis?.close();

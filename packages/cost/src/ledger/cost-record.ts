@@ -103,8 +103,33 @@ export interface LedgerStore {
    * are stored.
    */
   health?(): LedgerHealth;
+  /**
+   * Deletes raw rows older than `rawBefore` (and rollup rows older than `rollupsBefore`), in
+   * bounded steps. Reports over whole hours older than `rawBefore` still read the rollups; a range
+   * that cuts such an hour reads only the rows that remain of it. A replayed record older than
+   * `rawBefore` is no longer known by id, and counts again.
+   */
+  compact?(options: LedgerCompactOptions): Promise<LedgerCompactResult>;
   /** Releases connections and files. */
   close(): Promise<void>;
+}
+
+/** What `LedgerStore.compact` deletes. Edges are aligned down to an hour. */
+export interface LedgerCompactOptions {
+  /** Raw rows before this time, epoch ms, go (never a kept hour's rows: aligned down). */
+  rawBefore: number;
+  /** Rollup rows of hours before this time go; must not be after `rawBefore`. Default: none. */
+  rollupsBefore?: number;
+  /** Rows deleted per transaction; default 10 000. Other work runs between steps. */
+  stepRows?: number;
+  /** Stops between steps (a closing gateway), reporting what was deleted so far. */
+  signal?: AbortSignal;
+}
+
+/** What one compaction deleted. */
+export interface LedgerCompactResult {
+  rawDeleted: number;
+  rollupsDeleted: number;
 }
 
 /**

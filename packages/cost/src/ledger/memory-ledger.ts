@@ -1,5 +1,8 @@
+import { compactEdges, deleteInSteps } from './compact-edges.js';
 import type {
   CostRecord,
+  LedgerCompactOptions,
+  LedgerCompactResult,
   LedgerGroup,
   LedgerGroupBy,
   LedgerQuery,
@@ -94,6 +97,37 @@ export class MemoryLedger implements LedgerStore {
       }
     }
     return sortGroups(groups.values());
+  }
+
+  /** Drops the records of hours before `rawBefore` (their sums stay) and older hours whole. */
+  async compact(options: LedgerCompactOptions): Promise<LedgerCompactResult> {
+    const edges = compactEdges(options);
+    const rawEdge = bucketOf(edges.rawBefore);
+    const rawDeleted = await deleteInSteps(
+      edges.stepRows,
+      () => {
+        let deleted = 0;
+        for (const [index, bucket] of this.buckets) {
+          if (index >= rawEdge || bucket.records.length === 0) continue;
+          // Whole hours at a time: a step may pass stepRows by up to one hour's records.
+          for (const record of bucket.records) this.ids.delete(record.id);
+          deleted += bucket.records.length;
+          bucket.records = [];
+          if (deleted >= edges.stepRows) break;
+        }
+        return deleted;
+      },
+      options.signal,
+    );
+    let rollupsDeleted = 0;
+    const rollupEdge = edges.rollupBucket;
+    if (rollupEdge !== undefined && !options.signal?.aborted)
+      for (const [index, bucket] of this.buckets) {
+        if (index >= rollupEdge) continue;
+        for (const entries of bucket.rollups.values()) rollupsDeleted += entries.size;
+        this.buckets.delete(index);
+      }
+    return { rawDeleted, rollupsDeleted };
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,10 @@
 import { LoomError } from '@loom/core';
 import type { Pool, QueryConfig } from 'pg';
+import { compactEdges } from './compact-edges.js';
 import type {
   CostRecord,
+  LedgerCompactOptions,
+  LedgerCompactResult,
   LedgerConnectionState,
   LedgerGroup,
   LedgerHealth,
@@ -13,7 +16,7 @@ import { loadOptional } from './load-optional.js';
 import { OutageQueue } from './outage-queue.js';
 import { messageOf, postgresFailure } from './postgres-failure.js';
 import { migrate } from './postgres-migrations.js';
-import { backfillRollups, POSTGRES_DIALECT } from './postgres-rollups.js';
+import { backfillRollups, compactPostgres, POSTGRES_DIALECT } from './postgres-rollups.js';
 import { QueryFlights } from './query-flights.js';
 import { ledgerQuerySql } from './rollup-sql.js';
 import { COLUMNS, recordToRow, rowToGroup } from './sql-rows.js';
@@ -197,6 +200,17 @@ export async function openPostgresLedger(
         mergeGroups(groups, result.rows.map(rowToGroup));
         return sortGroups(groups.values());
       }),
+    async compact(options: LedgerCompactOptions): Promise<LedgerCompactResult> {
+      const edges = compactEdges(options);
+      await queue.beforeRead();
+      try {
+        return await compactPostgres(pool, table, edges, options.signal);
+      } catch (error) {
+        throw queue.readFailed(error);
+      } finally {
+        flights.wrote();
+      }
+    },
     state: () => queue.state(),
     health: () => queue.health(),
     onStateChange: (listener) => queue.onStateChange(listener),

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { type CompactEdges, deleteInSteps } from './compact-edges.js';
 import { inTransaction } from './postgres-transaction.js';
 import { ALL_ROLLED } from './rollup-buckets.js';
 import { type RollupDialect, rollUpRowsSql, rollupTableSql } from './rollup-sql.js';
@@ -83,4 +84,38 @@ export async function backfillRollups(
       return to >= ALL_ROLLED;
     });
   }
+}
+
+/**
+ * Deletes raw rows before `edges.rawBefore` (never rows the rollups do not hold yet), then
+ * rollup rows before `edges.rollupBucket`, each step one statement (its own transaction) of up to
+ * `stepRows` rows picked by ctid, so no step holds locks for long.
+ */
+export async function compactPostgres(
+  pool: Pool,
+  table: (name: string) => string,
+  edges: CompactEdges,
+  signal?: AbortSignal,
+): Promise<{ rawDeleted: number; rollupsDeleted: number }> {
+  const state = table('rollup_state');
+  const mark = await pool.query<{ rolled_before: string }>(`SELECT rolled_before FROM ${state}`);
+  const rawBefore = Math.min(edges.rawBefore, Number(mark.rows[0]?.rolled_before ?? 0));
+  const step = (target: string, where: string, edge: number) => async () =>
+    (
+      await pool.query(
+        `DELETE FROM ${target} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${target} WHERE ${where} LIMIT $2))`,
+        [edge, edges.stepRows],
+      )
+    ).rowCount ?? 0;
+  const rawDeleted = await deleteInSteps(
+    edges.stepRows,
+    step(table('records'), 'time < $1', rawBefore),
+    signal,
+  );
+  const bucket = edges.rollupBucket;
+  const rollupsDeleted =
+    bucket === undefined || signal?.aborted
+      ? 0
+      : await deleteInSteps(edges.stepRows, step(table('rollups'), 'bucket < $1', bucket), signal);
+  return { rawDeleted, rollupsDeleted };
 }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { compactEdges, deleteInSteps } from './compact-edges.js';
 import type { CostRecord, LedgerGroup, LedgerQuery, LedgerStore } from './cost-record.js';
 import { mergeGroups, sortGroups } from './group-records.js';
 import { loadOptional } from './load-optional.js';
@@ -74,6 +75,16 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
     rollups.add(stored);
   });
   const tables = { records: table, rollups: rollups.table };
+  // Oldest first through the time index; each step is one short write transaction.
+  const deleteRows = database.prepare(
+    `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < ? ORDER BY time LIMIT ?)`,
+  );
+  const deleteRollups = database.prepare(
+    `DELETE FROM ${rollups.table} WHERE (dimension, bucket, tag_key, value) IN
+(SELECT dimension, bucket, tag_key, value FROM ${rollups.table} WHERE bucket < ? LIMIT ?)`,
+  );
+  const inStep = (statement: BetterSqlite3.Statement, edge: number, rows: number) =>
+    database.transaction(() => statement.run(edge, rows).changes).immediate();
 
   return {
     async append(records) {
@@ -86,6 +97,26 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
       const groups = new Map<string, LedgerGroup>();
       mergeGroups(groups, (rows as Record<string, unknown>[]).map(rowToGroup));
       return sortGroups(groups.values());
+    },
+    async compact(options) {
+      const edges = compactEdges(options);
+      // Rows not rolled up yet (a backfill cut short) are the only copy of their sums: kept.
+      const rawBefore = Math.min(edges.rawBefore, rollups.rolledBefore());
+      const rawDeleted = await deleteInSteps(
+        edges.stepRows,
+        () => inStep(deleteRows, rawBefore, edges.stepRows),
+        options.signal,
+      );
+      const rollupBucket = edges.rollupBucket;
+      const rollupsDeleted =
+        rollupBucket === undefined || options.signal?.aborted
+          ? 0
+          : await deleteInSteps(
+              edges.stepRows,
+              () => inStep(deleteRollups, rollupBucket, edges.stepRows),
+              options.signal,
+            );
+      return { rawDeleted, rollupsDeleted };
     },
     async close() {
       if (database.open) database.close();
