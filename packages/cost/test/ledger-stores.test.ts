@@ -5,6 +5,7 @@ import { MemoryLedger, openPostgresLedger, openSqliteLedger } from '@loom/cost';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRecord, testLedgerStore } from './ledger-conformance.js';
+import { postgresReachable, postgresUrl } from './postgres-test-server.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'loom-cost-'));
 let files = 0;
@@ -27,17 +28,6 @@ describe('sqlite ledger', () => {
   });
 });
 
-const postgresUrl = process.env.LOOM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresReachable = await (async () => {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const schema = `loom_cost_test_${process.pid}_${Date.now()}`;
 let tables = 0;
 

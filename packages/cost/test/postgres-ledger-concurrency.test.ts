@@ -3,18 +3,7 @@ import { BatchedLedger, ledgerCounterSeeder, openPostgresLedger } from '@loom/co
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRecord } from './ledger-conformance.js';
-
-const postgresUrl = process.env.LOOM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresReachable = await (async () => {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { postgresReachable, postgresUrl } from './postgres-test-server.js';
 
 describe.skipIf(!postgresReachable)(
   `postgres ledger shared by several gateways (skipped: no server at ${postgresUrl})`,

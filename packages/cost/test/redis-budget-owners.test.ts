@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
 import { openRedisBudgetCounterStore, type RedisBudgetCounterStore } from '@loom/cost';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,9 +10,9 @@ import {
   ownerIsGone,
   ownerKey,
 } from '../src/budgets/redis-lease-owner.js';
+import { killHard, runFixture } from './fixtures/run-fixture.js';
 import { freshPrefix, redisReachable, redisUrl } from './redis-helpers.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const opened: Array<{ close(): Promise<void> | void }> = [];
 const children: ChildProcess[] = [];
 const admin = redisReachable ? new Redis(redisUrl) : undefined;
@@ -29,36 +28,9 @@ async function reservingProcess(
   key: string,
   holder: string,
 ): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@loom/source',
-      '--import',
-      'tsx',
-      join(here, 'fixtures/redis-reserver.ts'),
-      redisUrl,
-      prefix,
-      key,
-      holder,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = await runFixture('redis-reserver.ts', [redisUrl, prefix, key, holder], 'reserved');
   children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('reserved')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`reserver exited early with ${code}: ${output}`)));
-  });
   return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 async function open(prefix: string): Promise<RedisBudgetCounterStore> {
@@ -75,7 +47,7 @@ describe.runIf(redisReachable)('Redis budget reservations of dead processes', ()
     const alive = await reservingProcess(prefix, key, 'alive');
     const running = await open(prefix);
     expect(await running.read(key)).toEqual({ spentMicros: 0, reservedMicros: 2000 });
-    await kill(killed);
+    await killHard(killed);
     // Until a store opens, the 10-minute lease holds what the killed process reserved.
     expect(await running.read(key)).toEqual({ spentMicros: 0, reservedMicros: 2000 });
 
@@ -85,7 +57,7 @@ describe.runIf(redisReachable)('Redis budget reservations of dead processes', ()
     // Forgotten: the next start has nothing to look at.
     expect(await admin?.smembers(`${prefix}host:${hostname()}`)).toHaveLength(1);
 
-    await kill(alive);
+    await killHard(alive);
     await open(prefix);
     expect(await running.read(key)).toEqual({ spentMicros: 0, reservedMicros: 0 });
     expect(await admin?.exists(`${prefix}host:${hostname()}`)).toBe(0);

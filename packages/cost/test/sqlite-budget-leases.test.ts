@@ -1,17 +1,16 @@
 // Issue #23: SQLite budget counters record each reservation with its holder and owner, so what
 // a crashed or silent process reserved is released, and a live one's never is.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { openSqliteBudgetCounterStore, type SqliteBudgetCounterStore } from '@loom/cost';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { currentProcess } from '../src/budgets/process-identity.js';
+import { killHard, runFixture } from './fixtures/run-fixture.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'loom-counter-leases-'));
 let files = 0;
 const freshPath = () => join(directory, `counters-${files++}.db`);
@@ -54,34 +53,9 @@ const settle = (
 
 /** A child process that reserves 350 on KEY (300 as three holders, 50 without) and stays. */
 async function childHolding(path: string, leaseMs = 120_000): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@loom/source',
-      '--import',
-      'tsx',
-      join(here, 'fixtures/counter-holder.ts'),
-      path,
-      String(leaseMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = await runFixture('counter-holder.ts', [path, String(leaseMs)], 'reserved');
   children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('reserved')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`holder exited early with ${code}: ${output}`)));
-  });
   return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 describe('SQLite budget counters after a crash', () => {
@@ -96,7 +70,7 @@ describe('SQLite budget counters after a crash', () => {
     expect(beside.sweep()).toBe(0);
     expect(beside.read(KEY).reservedMicros).toBe(350);
 
-    await kill(child);
+    await killHard(child);
     // Every store here is closed: the next open finds no live owner.
     for (const store of opened.splice(0)) store.close();
     const restarted = await open(path);
@@ -109,7 +83,7 @@ describe('SQLite budget counters after a crash', () => {
     const live = await open(path);
     reserve(live, 'mine', 70);
     const child = await childHolding(path);
-    await kill(child);
+    await killHard(child);
     // A second store opening now releases the dead owner's share and nothing else.
     const next = await open(path);
     expect(next.read(KEY).reservedMicros).toBe(70);
@@ -122,7 +96,7 @@ describe('SQLite budget counters after a crash', () => {
     const live = await open(path, { leaseMs: 400 });
     const child = await childHolding(path);
     expect(live.read(KEY).reservedMicros).toBe(350);
-    await kill(child);
+    await killHard(child);
     // No call: the store sweeps every quarter lease on its own timer.
     const deadline = Date.now() + 5_000;
     while (live.read(KEY).reservedMicros !== 0 && Date.now() < deadline) await sleep(20);
