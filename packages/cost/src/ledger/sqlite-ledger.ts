@@ -5,6 +5,7 @@ import { mergeGroups, sortGroups } from './group-records.js';
 import { loadOptional } from './load-optional.js';
 import { ledgerQuerySql } from './rollup-sql.js';
 import { COLUMNS, rowToGroup, type SqlValue, writeRow } from './sql-rows.js';
+import { betterSqlitePath, SqliteQueryWorker } from './sqlite-query-worker.js';
 import { SQLITE_DIALECT, SqliteRollups } from './sqlite-rollups.js';
 
 /** Options of `openSqliteLedger`. */
@@ -18,6 +19,12 @@ export interface SqliteLedgerOptions {
    * default 50 000. Each step is one transaction; other work runs between steps.
    */
   rollupStepRows?: number;
+  /**
+   * Where queries run: `worker` (the default for a file) on a thread of their own with a
+   * read-only connection, so a report never blocks the event loop; `main` on the caller's
+   * thread. A `:memory:` ledger always queries on the main thread (a worker cannot see it).
+   */
+  queryThread?: 'worker' | 'main';
 }
 
 const SCHEMA = (table: string) => `
@@ -38,7 +45,7 @@ CREATE INDEX IF NOT EXISTS ${table}_time ON ${table} (time);`;
  * Each append stores its rows and adds them to hourly rollups in one transaction, and a query
  * reads the rollups for the whole hours of its range and rows only for the cut hours at its
  * edges, so reports stay fast as history grows. A ledger written before rollups existed has its
- * rows rolled up once, at open, in steps.
+ * rows rolled up once, at open, in steps. Queries of a file run on a worker thread (`queryThread`).
  */
 export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<LedgerStore> {
   const module = await loadOptional('better-sqlite3', 'SQLite', () => import('better-sqlite3'));
@@ -75,6 +82,11 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
     rollups.add(stored);
   });
   const tables = { records: table, rollups: rollups.table };
+  const inMemory = options.path === ':memory:' || options.path === '';
+  const reader =
+    inMemory || options.queryThread === 'main'
+      ? undefined
+      : new SqliteQueryWorker({ path: options.path, modulePath: betterSqlitePath() });
   // Oldest first through the time index; each step is one short write transaction.
   const deleteRows = database.prepare(
     `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < ? ORDER BY time LIMIT ?)`,
@@ -93,7 +105,9 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
     async query(query: LedgerQuery = {}): Promise<LedgerGroup[]> {
       const statement = ledgerQuerySql(query, tables, SQLITE_DIALECT);
       if (!statement) return [];
-      const rows = database.prepare(statement.text).all(...statement.values);
+      const rows = reader
+        ? await reader.all(statement.text, statement.values)
+        : database.prepare(statement.text).all(...statement.values);
       const groups = new Map<string, LedgerGroup>();
       mergeGroups(groups, (rows as Record<string, unknown>[]).map(rowToGroup));
       return sortGroups(groups.values());
@@ -119,6 +133,7 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
       return { rawDeleted, rollupsDeleted };
     },
     async close() {
+      await reader?.close();
       if (database.open) database.close();
     },
   };
