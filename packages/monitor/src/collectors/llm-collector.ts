@@ -1,16 +1,14 @@
 import type {
   CollectorContext,
-  Deployment,
   KernelEvents,
   Metric,
   MetricAttributes,
   MetricCollectorV1,
-  Operation,
 } from '@loom/core';
-import { DeploymentAttributes } from './deployment-attributes.js';
-import * as names from './metric-names.js';
-import { SharedAttributes } from './shared-attributes.js';
-import { subscribe, type Unsubscribe } from './subscribe.js';
+import { AttributeCache, deploymentAttributes, operationName } from './attribute-cache.js';
+import { instruments, point } from './llm-instruments.js';
+import { ATTR } from './metric-names.js';
+import { type Listeners, subscribe, type Unsubscribe } from './subscribe.js';
 
 /** Options of `createLlmCollector`. */
 export interface LlmCollectorOptions {
@@ -21,50 +19,152 @@ export interface LlmCollectorOptions {
 /** A `MetricCollectorV1` that turns kernel request events into GenAI metrics. */
 export type LlmCollector = MetricCollectorV1;
 
-/** `gen_ai.operation.name` for a kernel operation. */
-function operationName(operation: Operation): string {
-  return operation === 'embed' ? 'embeddings' : 'chat';
-}
-
-function deploymentAttributes(operation: Operation, deployment: Deployment): MetricAttributes {
-  return {
-    [names.ATTR.operation]: operationName(operation),
-    [names.ATTR.provider]: deployment.providerId,
-    [names.ATTR.requestModel]: deployment.model,
-  };
-}
-
-/** A cache key for a deployment's attributes plus one more name and value. */
-function deploymentKey(operation: Operation, deployment: Deployment, more = ''): string {
-  return `${operation}\u0000${deployment.providerId}\u0000${deployment.model}\u0000${more}`;
-}
-
-/** The `SharedAttributes` key of a request end's set. */
-function requestKey(event: KernelEvents['request:end']): string {
-  const key = `r:${event.outcome}\u0000${event.error?.code ?? ''}`;
-  return event.deployment
-    ? deploymentKey(event.operation, event.deployment, key)
-    : `${event.operation}\u0000\u0000\u0000${key}`;
-}
-
-/** The attributes of a request end: its deployment's (if any), outcome and error type. */
-function buildRequestAttributes(event: KernelEvents['request:end']): MetricAttributes {
-  const attributes: MetricAttributes = event.deployment
-    ? {
-        ...deploymentAttributes(event.operation, event.deployment),
-        [names.ATTR.outcome]: event.outcome,
-      }
-    : {
-        [names.ATTR.operation]: operationName(event.operation),
-        [names.ATTR.outcome]: event.outcome,
-      };
-  const errorType = event.error?.code;
-  if (errorType !== undefined) attributes[names.ATTR.errorType] = errorType;
-  return attributes;
-}
-
 // Requests still running, to tell a fallback (another deployment served) from a retry.
 const MAX_TRACKED = 10_000;
+
+/** The metrics of each kernel event, and what they need to remember between events. */
+class LlmMetrics {
+  private readonly attributes = new AttributeCache();
+  /** The deployment of each running request's first attempt, by request id. */
+  private readonly firstDeployment = new Map<string, string>();
+
+  constructor(private readonly emit: (metrics: Metric[]) => void) {}
+
+  /** A listener per event this collector reads. */
+  listeners(): Listeners {
+    return {
+      'attempt:start': (event) => this.attemptStart(event),
+      'attempt:end': (event) => this.attemptEnd(event),
+      'attempt:error': (event) => this.attemptError(event),
+      'request:end': (event) => this.requestEnd(event),
+      'circuit:open': (event) => this.circuitChange(event, 'open'),
+      'circuit:half-open': (event) => this.circuitChange(event, 'half-open'),
+      'circuit:close': (event) => this.circuitChange(event, 'closed'),
+      'cache:lookup': (event) => this.cacheLookup(event),
+      'cost:recorded': (event) => this.cost(event),
+    };
+  }
+
+  /** Forgets running requests and cached attribute sets. */
+  reset(): void {
+    this.firstDeployment.clear();
+    this.attributes.clear();
+  }
+
+  private attemptStart(event: KernelEvents['attempt:start']): void {
+    if (event.attempt === 1 && this.firstDeployment.size < MAX_TRACKED) {
+      this.firstDeployment.set(event.requestId, event.deployment.id);
+    }
+  }
+
+  private attemptEnd(event: KernelEvents['attempt:end']): void {
+    const sets = this.attributes.forDeployment(event.operation, event.deployment);
+    const { timestamp, usage } = event;
+    const metrics = [
+      point(instruments.operationDuration, {
+        value: event.durationMs / 1_000,
+        attributes: sets.base,
+        timestamp,
+      }),
+    ];
+    if (event.timeToFirstChunkMs !== undefined) {
+      const value = event.timeToFirstChunkMs / 1_000;
+      metrics.push(
+        point(instruments.timeToFirstChunk, { value, attributes: sets.base, timestamp }),
+      );
+    }
+    if (usage) {
+      metrics.push(
+        point(instruments.tokenUsage, {
+          value: usage.inputTokens,
+          attributes: sets.input,
+          timestamp,
+        }),
+        point(instruments.tokenUsage, {
+          value: usage.outputTokens,
+          attributes: sets.output,
+          timestamp,
+        }),
+      );
+      const generatingMs = event.durationMs - (event.timeToFirstChunkMs ?? 0);
+      if (usage.outputTokens > 0 && generatingMs > 0) {
+        const value = usage.outputTokens / (generatingMs / 1_000);
+        metrics.push(
+          point(instruments.outputTokensPerSecond, { value, attributes: sets.base, timestamp }),
+        );
+      }
+    }
+    this.emit(metrics);
+  }
+
+  private attemptError(event: KernelEvents['attempt:error']): void {
+    const attributes = {
+      ...deploymentAttributes(event.operation, event.deployment),
+      [ATTR.errorType]: event.error.code,
+    };
+    const { timestamp } = event;
+    this.emit([
+      point(instruments.operationDuration, {
+        value: event.durationMs / 1_000,
+        attributes,
+        timestamp,
+      }),
+      point(instruments.errors, { value: 1, attributes, timestamp }),
+    ]);
+  }
+
+  private requestEnd(event: KernelEvents['request:end']): void {
+    const first = this.firstDeployment.get(event.requestId);
+    this.firstDeployment.delete(event.requestId);
+    const attributes = this.attributes.requestEnd(event);
+    const { timestamp } = event;
+    const metrics = [point(instruments.requests, { value: 1, attributes, timestamp })];
+    if (event.attempts > 1) {
+      const value = event.attempts - 1;
+      metrics.push(point(instruments.retries, { value, attributes, timestamp }));
+    }
+    if (event.deployment && first !== undefined && first !== event.deployment.id) {
+      metrics.push(point(instruments.fallbacks, { value: 1, attributes, timestamp }));
+    }
+    this.emit(metrics);
+  }
+
+  private cacheLookup(event: KernelEvents['cache:lookup']): void {
+    const attributes: MetricAttributes = event.deployment
+      ? deploymentAttributes(event.operation, event.deployment)
+      : { [ATTR.operation]: operationName(event.operation) };
+    attributes[ATTR.requestModel] ??= event.model;
+    const lookup = { ...attributes, [ATTR.cacheResult]: event.hit ? 'hit' : 'miss' };
+    const { timestamp } = event;
+    const metrics = [point(instruments.cacheLookups, { value: 1, attributes: lookup, timestamp })];
+    // A miss goes on to a provider and is counted at `request:end`; a hit ends here.
+    if (event.hit) {
+      const request = { ...lookup, [ATTR.outcome]: 'success' };
+      metrics.push(point(instruments.requests, { value: 1, attributes: request, timestamp }));
+    }
+    this.emit(metrics);
+  }
+
+  private cost(event: KernelEvents['cost:recorded']): void {
+    const attributes = this.attributes.forDeployment(event.operation, event.deployment).base;
+    const { timestamp } = event;
+    this.emit([
+      event.unpriced
+        ? point(instruments.unpricedAttempts, { value: 1, attributes, timestamp })
+        : point(instruments.cost, { value: event.costMicros / 1e6, attributes, timestamp }),
+    ]);
+  }
+
+  private circuitChange(event: KernelEvents['circuit:open'], state: string): void {
+    const attributes = {
+      [ATTR.provider]: event.deployment.providerId,
+      [ATTR.requestModel]: event.deployment.model,
+      [ATTR.circuitState]: state,
+    };
+    const { timestamp } = event;
+    this.emit([point(instruments.circuitChanges, { value: 1, attributes, timestamp })]);
+  }
+}
 
 /**
  * Request rate, latency, time to first chunk, tokens and tokens/s, errors by class, retries,
@@ -73,221 +173,19 @@ const MAX_TRACKED = 10_000;
 export function createLlmCollector(options: LlmCollectorOptions = {}): LlmCollector {
   let context: CollectorContext | undefined;
   let unsubscribe: Unsubscribe | undefined;
-  const firstDeployment = new Map<string, string>();
-  // Attempt and request points reuse one attributes object per distinct set (see SharedAttributes),
-  // found by deployment object first (see DeploymentAttributes). Variants: '' for attempts,
-  // 't:<type>' for tokens, the outcome (plus '\0' and the error type) for request ends. The
-  // first sight of a set goes through a `new*` function: its closures capture their arguments,
-  // which would cost every call a context object if they lived in the lookup itself.
-  const shared = new SharedAttributes();
-  const byDeployment = new DeploymentAttributes();
-  const newAttemptSet = (operation: Operation, deployment: Deployment) =>
-    byDeployment.remember(
-      operation,
-      deployment,
-      '',
-      shared.get(deploymentKey(operation, deployment), () =>
-        deploymentAttributes(operation, deployment),
-      ),
-    );
-  const newTokenSet = (operation: Operation, deployment: Deployment, variant: string) =>
-    byDeployment.remember(
-      operation,
-      deployment,
-      variant,
-      shared.get(deploymentKey(operation, deployment, variant), () => ({
-        ...deploymentAttributes(operation, deployment),
-        [names.ATTR.tokenType]: variant.slice(2),
-      })),
-    );
-  const newRequestSet = (event: KernelEvents['request:end'], variant: string | undefined) => {
-    const set = shared.get(requestKey(event), () => buildRequestAttributes(event));
-    if (!event.deployment || variant === undefined) return set;
-    return byDeployment.remember(event.operation, event.deployment, variant, set);
-  };
-  const attemptAttributes = (operation: Operation, deployment: Deployment) =>
-    byDeployment.find(operation, deployment, '') ?? newAttemptSet(operation, deployment);
-  const tokenAttributes = (operation: Operation, deployment: Deployment, variant: string) =>
-    byDeployment.find(operation, deployment, variant) ??
-    newTokenSet(operation, deployment, variant);
-  const requestAttributes = (event: KernelEvents['request:end']): MetricAttributes => {
-    if (!event.deployment) return newRequestSet(event, undefined);
-    const errorType = event.error?.code;
-    // The outcome alone (a constant string) when there is no error: nothing to concatenate.
-    const variant = errorType === undefined ? event.outcome : `${event.outcome}\u0000${errorType}`;
-    return (
-      byDeployment.find(event.operation, event.deployment, variant) ?? newRequestSet(event, variant)
-    );
-  };
-  const emit = (metrics: Metric[]) => context?.emit(metrics);
-  const metric = (
-    name: string,
-    kind: Metric['kind'],
-    value: number,
-    unit: string,
-    attributes: MetricAttributes,
-    timestamp: number,
-  ): Metric => ({ name, kind, value, unit, attributes, timestamp });
-
-  const onAttemptStart = (event: KernelEvents['attempt:start']) => {
-    if (event.attempt === 1 && firstDeployment.size < MAX_TRACKED) {
-      firstDeployment.set(event.requestId, event.deployment.id);
-    }
-  };
-  const onAttemptEnd = (event: KernelEvents['attempt:end']) => {
-    const attributes = attemptAttributes(event.operation, event.deployment);
-    const at = event.timestamp;
-    const metrics = [
-      metric(names.OPERATION_DURATION, 'histogram', event.durationMs / 1_000, 's', attributes, at),
-    ];
-    if (event.timeToFirstChunkMs !== undefined) {
-      metrics.push(
-        metric(
-          names.TIME_TO_FIRST_CHUNK,
-          'histogram',
-          event.timeToFirstChunkMs / 1_000,
-          's',
-          attributes,
-          at,
-        ),
-      );
-    }
-    const usage = event.usage;
-    if (usage) {
-      // Two pushes rather than a loop over [type, count] pairs: those were 3 arrays per attempt.
-      metrics.push(
-        metric(
-          names.TOKEN_USAGE,
-          'histogram',
-          usage.inputTokens,
-          '{token}',
-          tokenAttributes(event.operation, event.deployment, 't:input'),
-          at,
-        ),
-        metric(
-          names.TOKEN_USAGE,
-          'histogram',
-          usage.outputTokens,
-          '{token}',
-          tokenAttributes(event.operation, event.deployment, 't:output'),
-          at,
-        ),
-      );
-      const generatingMs = event.durationMs - (event.timeToFirstChunkMs ?? 0);
-      if (usage.outputTokens > 0 && generatingMs > 0) {
-        metrics.push(
-          metric(
-            names.OUTPUT_TOKENS_PER_SECOND,
-            'histogram',
-            usage.outputTokens / (generatingMs / 1_000),
-            '{token}/s',
-            attributes,
-            at,
-          ),
-        );
-      }
-    }
-    emit(metrics);
-  };
-  const onAttemptError = (event: KernelEvents['attempt:error']) => {
-    const attributes = {
-      ...deploymentAttributes(event.operation, event.deployment),
-      [names.ATTR.errorType]: event.error.code,
-    };
-    emit([
-      metric(
-        names.OPERATION_DURATION,
-        'histogram',
-        event.durationMs / 1_000,
-        's',
-        attributes,
-        event.timestamp,
-      ),
-      metric(names.ERRORS, 'counter', 1, '{error}', attributes, event.timestamp),
-    ]);
-  };
-  const onRequestEnd = (event: KernelEvents['request:end']) => {
-    const first = firstDeployment.get(event.requestId);
-    firstDeployment.delete(event.requestId);
-    const attributes = requestAttributes(event);
-    const metrics = [
-      metric(names.REQUESTS, 'counter', 1, '{request}', attributes, event.timestamp),
-    ];
-    if (event.attempts > 1) {
-      metrics.push(
-        metric(
-          names.RETRIES,
-          'counter',
-          event.attempts - 1,
-          '{attempt}',
-          attributes,
-          event.timestamp,
-        ),
-      );
-    }
-    if (event.deployment && first !== undefined && first !== event.deployment.id) {
-      metrics.push(metric(names.FALLBACKS, 'counter', 1, '{request}', attributes, event.timestamp));
-    }
-    emit(metrics);
-  };
-  const onCacheLookup = (event: KernelEvents['cache:lookup']) => {
-    const result = event.hit ? 'hit' : 'miss';
-    const attributes: MetricAttributes = event.deployment
-      ? deploymentAttributes(event.operation, event.deployment)
-      : { [names.ATTR.operation]: operationName(event.operation) };
-    attributes[names.ATTR.requestModel] ??= event.model;
-    const lookup = { ...attributes, [names.ATTR.cacheResult]: result };
-    const metrics = [
-      metric(names.CACHE_LOOKUPS, 'counter', 1, '{lookup}', lookup, event.timestamp),
-    ];
-    // A miss goes on to a provider and is counted at `request:end`; a hit ends here.
-    if (event.hit) {
-      const request = { ...lookup, [names.ATTR.outcome]: 'success' };
-      metrics.push(metric(names.REQUESTS, 'counter', 1, '{request}', request, event.timestamp));
-    }
-    emit(metrics);
-  };
-  const onCost = (event: KernelEvents['cost:recorded']) => {
-    const attributes = attemptAttributes(event.operation, event.deployment);
-    emit([
-      event.unpriced
-        ? metric(names.UNPRICED_ATTEMPTS, 'counter', 1, '{attempt}', attributes, event.timestamp)
-        : metric(names.COST, 'counter', event.costMicros / 1e6, 'USD', attributes, event.timestamp),
-    ]);
-  };
-  const onCircuit = (state: string) => (event: KernelEvents['circuit:open']) => {
-    const attributes = {
-      [names.ATTR.provider]: event.deployment.providerId,
-      [names.ATTR.requestModel]: event.deployment.model,
-      [names.ATTR.circuitState]: state,
-    };
-    emit([metric(names.CIRCUIT_CHANGES, 'counter', 1, '{change}', attributes, event.timestamp)]);
-  };
-
+  const metrics = new LlmMetrics((points) => context?.emit(points));
   return {
     specificationVersion: 'v1',
     name: options.name ?? 'llm',
     start(collectorContext) {
       context = collectorContext;
-      unsubscribe = subscribe(collectorContext.events, {
-        'attempt:start': onAttemptStart,
-        'attempt:end': onAttemptEnd,
-        'attempt:error': onAttemptError,
-        'request:end': onRequestEnd,
-        'circuit:open': onCircuit('open'),
-        'circuit:half-open': onCircuit('half-open'),
-        'circuit:close': onCircuit('closed'),
-        'cache:lookup': onCacheLookup,
-        'cost:recorded': onCost,
-      });
+      unsubscribe = subscribe(collectorContext.events, metrics.listeners());
     },
     stop() {
       unsubscribe?.();
       unsubscribe = undefined;
       context = undefined;
-      firstDeployment.clear();
-      shared.clear();
-      byDeployment.clear();
+      metrics.reset();
     },
   };
 }

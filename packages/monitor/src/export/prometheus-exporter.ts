@@ -49,7 +49,7 @@ interface Exported {
   metric: PromMetric;
   kind: Metric['kind'];
   labels: ReadonlySet<string>;
-  /** Prometheus labels per attributes object (null: a label not declared); see SharedAttributes. */
+  /** Prometheus labels per attributes object (null: a label not declared); see AttributeCache. */
   converted: WeakMap<object, LabelSet | null>;
 }
 
