@@ -46,6 +46,7 @@ async function admissionLatency(samples: number) {
     events: { on() {}, off() {}, once() {} },
     emit() {},
     alert() {},
+    registerCollector() {},
     now: () => Date.now(),
   } as unknown as PluginApi;
   await plugin.setup(api);

@@ -6,7 +6,12 @@ import {
   type Usage,
 } from '@loom/core';
 import type { Admission } from '../budgets/budget-manager.js';
-import { typicalTokens } from '../budgets/estimate-tokens.js';
+import {
+  requestCharacters,
+  requestItems,
+  typicalInputTokens,
+  typicalTokens,
+} from '../budgets/estimate-tokens.js';
 import type { Micros } from '../money/micros.js';
 
 /** What a streamed attempt has produced so far. */
@@ -29,6 +34,26 @@ export interface RequestCosts {
   queuedRows?: boolean;
   /** Meters of streamed attempts by deployment id; created by the first stream (most are chats). */
   meters?: Map<string, StreamMeter>;
+}
+
+/** The costs of a request that is starting: none yet, and its typical input estimate. */
+export function openRequestCosts(context: RequestContext): RequestCosts {
+  return {
+    context,
+    inputEstimate: typicalInputTokens(
+      requestCharacters(context.request),
+      requestItems(context.request),
+    ),
+    costs: [],
+  };
+}
+
+/** A fresh meter for a streamed attempt on `deploymentId`, kept until the attempt is recorded. */
+export function openStreamMeter(state: RequestCosts, deploymentId: string): StreamMeter {
+  const meter: StreamMeter = { outputCharacters: 0 };
+  state.meters ??= new Map();
+  state.meters.set(deploymentId, meter);
+  return meter;
 }
 
 /** Usage of a streamed attempt: reported when it was, else estimated from what was streamed. */
