@@ -1,5 +1,6 @@
 export { type CacheEntry, type CacheStore, MemoryCacheStore } from './cache/cache-store.js';
 export { canonicalRequestKey } from './cache/canonical-key.js';
+export { Cancellation } from './cancel/cancellation.js';
 export * from './errors/index.js';
 export type { CacheOptions, DegradedOptions } from './kernel/chat-features.js';
 export { createKernel } from './kernel/create-kernel.js';
@@ -21,6 +22,7 @@ export type {
   ModelEntry,
   ProviderHealth,
 } from './kernel/kernel-types.js';
+export { cancellationOf } from './kernel/request-context.js';
 export { definePluginModule } from './plugin-module/define-plugin-module.js';
 export {
   PLUGIN_MODULE_SPECIFICATIONS,

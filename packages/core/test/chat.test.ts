@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Cancellation,
   ConnectionError,
   createKernel,
   definePlugin,
@@ -221,7 +222,7 @@ describe('kernel.chat', () => {
     expect(provider.calls[0]?.aborted).toBe(true);
   });
 
-  it('aborts the upstream call through bindAbort as through a signal, and ignores a late call', async () => {
+  it('aborts the upstream call through a Cancellation as through a signal, and ignores a late abort', async () => {
     const provider = fakeProvider('a', {
       chat: [
         async (_request, context) => {
@@ -229,22 +230,30 @@ describe('kernel.chat', () => {
           return reply('late');
         },
         async () => reply('fine'),
+        async () => reply('never'),
       ],
     });
     const kernel = createKernel({ providers: [provider], defaultProvider: 'a' });
-    let abort: ((reason: unknown) => void) | undefined;
+    const cancellation = new Cancellation();
     const gone = new Error('client disconnected');
-    const pending = kernel.chat(ask('m'), { bindAbort: (bound) => (abort = bound) });
-    setTimeout(() => abort?.(gone), 20);
+    const pending = kernel.chat(ask('m'), { cancellation });
+    setTimeout(() => cancellation.abort(gone), 20);
     await expect(pending).rejects.toMatchObject({ code: 'aborted', statusCode: 499, cause: gone });
     expect(provider.calls[0]?.aborted).toBe(true);
 
-    let late: ((reason: unknown) => void) | undefined;
-    await expect(
-      kernel.chat(ask('m'), { bindAbort: (bound) => (late = bound) }),
-    ).resolves.toMatchObject({ message: { content: 'fine' } });
-    late?.(gone);
+    const late = new Cancellation();
+    await expect(kernel.chat(ask('m'), { cancellation: late })).resolves.toMatchObject({
+      message: { content: 'fine' },
+    });
+    late.abort(gone);
     expect(provider.calls[1]?.aborted).toBe(false);
+
+    // Aborted before the call: the request fails without reaching the provider.
+    await expect(kernel.chat(ask('m'), { cancellation: late })).rejects.toMatchObject({
+      code: 'aborted',
+      cause: gone,
+    });
+    expect(provider.calls).toHaveLength(2);
   });
 
   it('keeps the overall deadline even when a provider ignores its signal (timeout)', async () => {

@@ -1,5 +1,7 @@
 import {
+  Cancellation,
   ConnectionError,
+  createKernel,
   LoomError,
   MalformedResponseError,
   ModelNotFoundError,
@@ -7,7 +9,7 @@ import {
   TimeoutError,
 } from '@loom/core';
 import { type Fault, type SimulatedUpstream, startOpenAIServer } from '@loom/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOpenAI, type OpenAIProvider } from '../src/index.js';
 import { ask, callContext, collect, rejectionOf } from './helpers.js';
 
@@ -206,46 +208,33 @@ describe('aborts and release', () => {
     await expect.poll(() => upstream.requests[0]?.aborted, { timeout: 2_000 }).toBe(true);
   });
 
-  it("aborts through the kernel's CallAbort without making an AbortSignal", async () => {
-    // What the kernel hands a provider besides `signal`; a plain object stands in for it here.
-    const callbacks: Array<(reason: unknown) => void> = [];
-    const abort = {
-      aborted: false,
-      reason: undefined as unknown,
-      onAbort(callback: (reason: unknown) => void) {
-        callbacks.push(callback);
-        return () => callbacks.splice(callbacks.indexOf(callback), 1);
-      },
-    };
-    const fire = (reason: unknown) => {
-      abort.aborted = true;
-      abort.reason = reason;
-      for (const callback of [...callbacks]) callback(reason);
-    };
-    const context = {
-      requestId: 'r-abort',
-      attempt: 1,
-      abort,
-      get signal(): AbortSignal {
-        throw new Error('the signal was read');
-      },
-    };
-    upstream.clearRequests();
-    upstream.inject({ fault: { type: 'hang' }, times: 2 });
-    const reason = new Error('client disconnected');
-    const pending = provider.doChat(ask('hi'), context);
-    setTimeout(() => fire(reason), 50);
-    expect(await rejectionOf(pending)).toBe(reason);
-    await expect.poll(() => upstream.requests[0]?.aborted, { timeout: 2_000 }).toBe(true);
-    // Once the exchange is over, undici has let go of its listener.
-    expect(callbacks).toHaveLength(0);
-
-    // Already abandoned: rejects at once with the reason, nothing sent.
-    upstream.clearRequests();
-    expect(await rejectionOf(provider.doEmbed!({ model: 'm', input: ['x'] }, context))).toBe(
-      reason,
-    );
-    expect(upstream.requests).toHaveLength(0);
+  it("aborts through the kernel's Cancellation without making an AbortSignal", async () => {
+    const signalReads = vi.spyOn(Cancellation.prototype, 'signal', 'get');
+    // A provider of its own: stopping the kernel closes it.
+    const own = createOpenAI({ baseURL: upstream.baseURL, apiKey: 'sk-test' });
+    // No health checks: the hang is for the chat.
+    const kernel = createKernel({
+      providers: [own],
+      defaultProvider: own.id,
+      health: { intervalMs: 0 },
+    });
+    try {
+      upstream.clearRequests();
+      upstream.inject({ fault: { type: 'hang' }, times: 1 });
+      const cancellation = new Cancellation();
+      const reason = new Error('client disconnected');
+      const pending = kernel.chat(ask('hi'), { cancellation });
+      setTimeout(() => cancellation.abort(reason), 50);
+      expect(await rejectionOf(pending)).toMatchObject({ code: 'aborted', cause: reason });
+      await expect.poll(() => upstream.requests[0]?.aborted, { timeout: 2_000 }).toBe(true);
+      // Answered calls and embeddings through the kernel read no signal either.
+      await kernel.chat(ask('hi'));
+      await kernel.embed({ model: 'text-embedding-3-small', input: ['x'] });
+      expect(signalReads).not.toHaveBeenCalled();
+    } finally {
+      signalReads.mockRestore();
+      await kernel.stop({ drainTimeoutMs: 1_000 });
+    }
   });
 
   it('rejects a stream mid-body with the signal reason', async () => {

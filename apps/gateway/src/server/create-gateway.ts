@@ -5,13 +5,13 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Kernel } from '@loom/core';
+import { Cancellation, type Kernel } from '@loom/core';
 import type { Logger } from 'pino';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/server-schema.js';
 import { logAccess } from '../logging/access-log.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { createApiKeyChecker, type GatewayKeyEntry } from './api-keys.js';
-import { clientGone } from './call-signal.js';
+import { clientGone } from './client-gone.js';
 import type { CorsOptions } from './cors.js';
 import { answered, answerHalfClosedClients, answering } from './half-close.js';
 import { createMemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
@@ -117,7 +117,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       method: request.method ?? 'GET',
       path: (request.url ?? '/').split('?', 1)[0] ?? '/',
     };
-    const exchange: Exchange = { request, response, requestId, record };
+    const exchange: Exchange = {
+      request,
+      response,
+      requestId,
+      record,
+      cancellation: new Cancellation(),
+    };
     inFlight.add(response);
     answering(exchange);
     response.once('close', () => {

@@ -1,7 +1,6 @@
 import type { ChatResponse } from '@loom/core';
 import { formatChatCompletion } from '../wire/format-chat-completion.js';
 import { parseChatRequest } from '../wire/parse-chat-request.js';
-import { abortOnClientGone, clientGoneSignal } from './call-signal.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import { applyChatLimits } from './request-limits.js';
@@ -34,13 +33,12 @@ export async function handleChat(
     created: context.nowSeconds(),
   };
   if (parsed.stream) {
-    // A stream also waits on the client (drain) with this signal.
-    const signal = clientGoneSignal(exchange);
-    await streamChat(context, parsed, { response, requestId, signal, meta, record });
+    const { cancellation } = exchange;
+    await streamChat(context, parsed, { response, requestId, cancellation, meta, record });
     return;
   }
   const answer = await context.kernel.chat(parsed.request, {
-    bindAbort: abortOnClientGone(exchange),
+    cancellation: exchange.cancellation,
     requestId,
   });
   const served = {

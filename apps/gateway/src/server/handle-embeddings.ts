@@ -1,5 +1,4 @@
 import { formatEmbeddings, parseEmbeddingsRequest } from '../wire/embeddings.js';
-import { abortOnClientGone } from './call-signal.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import type { Exchange } from './route-request.js';
@@ -22,7 +21,7 @@ export async function handleEmbeddings(
       ...(parsed.dimensions === undefined ? {} : { dimensions: parsed.dimensions }),
       ...(parsed.user === undefined ? {} : { metadata: { user: parsed.user } }),
     },
-    { bindAbort: abortOnClientGone(exchange), requestId: exchange.requestId },
+    { cancellation: exchange.cancellation, requestId: exchange.requestId },
   );
   exchange.record.model = result.model;
   recordUsage(exchange.record, result.usage);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Cancellation } from '@loom/core';
 import { capEcho } from '../errors/cap-echo.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AccessRecord } from '../logging/access-record.js';
@@ -57,12 +58,8 @@ export type Exchange = {
    * the tokens the request used are charged to it.
    */
   rateKey?: string;
-  /** Aborted when the client leaves before the response ended (see `clientGoneSignal`). */
-  clientGone?: AbortController;
-  /** Aborts the kernel call when the client leaves (see `abortOnClientGone`). */
-  abortCall?: (reason: unknown) => void;
-  /** The client went away before the response ended. */
-  clientLeft?: boolean;
+  /** Aborted when the client leaves before the response ended (see `clientGone`). */
+  cancellation: Cancellation;
 };
 /** A route's handler. */
 export type Handler = (

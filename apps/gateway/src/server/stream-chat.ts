@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { ChatStreamPart, Usage } from '@loom/core';
+import { Cancellation, type ChatStreamPart, type Usage } from '@loom/core';
 import { type OpenAIErrorBody, toOpenAIError } from '../errors/to-openai-error.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { ChunkEncoder } from '../wire/chunk-encoder.js';
@@ -20,23 +20,29 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 interface StreamExchange {
   response: ServerResponse;
   requestId: string;
-  signal: AbortSignal;
+  cancellation: Cancellation;
   meta: { id: string; model: string; created: number };
   record: AccessRecord;
 }
 
 /**
  * Writes respecting backpressure: a slow client slows the upstream read instead of buffering.
- * `waitSignal` is made only when a write must wait, so a stream that never waits builds no
- * combined signal.
+ * The wait's signal is made only when a write must wait.
  */
 function write(
   response: ServerResponse,
   text: string,
-  waitSignal: () => AbortSignal,
+  writes: Cancellation,
 ): Promise<unknown> | undefined {
-  if (text && !response.write(text)) return once(response, 'drain', { signal: waitSignal() });
+  if (text && !response.write(text)) return once(response, 'drain', { signal: writes.signal });
   return undefined;
+}
+
+/** A cancellation that aborts with `parent` and may also abort alone. */
+function linked(parent: Cancellation): Cancellation {
+  const child = new Cancellation();
+  parent.onAbort((reason) => child.abort(reason));
+  return child;
 }
 
 function durationExceeded(limitMs: number): OpenAIErrorBody {
@@ -93,8 +99,8 @@ export async function streamChat(
   parsed: ParsedChatRequest,
   exchange: StreamExchange,
 ): Promise<void> {
-  const { response, requestId, signal, record } = exchange;
-  const stream = await context.kernel.stream(parsed.request, { signal, requestId });
+  const { response, requestId, cancellation, record } = exchange;
+  const stream = await context.kernel.stream(parsed.request, { cancellation, requestId });
   const served = {
     deployment: stream.deployment,
     attempts: stream.attempts.length + 1,
@@ -110,22 +116,18 @@ export async function streamChat(
   const encoder = new ChunkEncoder({ ...exchange.meta, includeUsage: parsed.includeUsage });
   const tally = new StreamTally(context.logPrompts);
   const limitMs = context.limits.maxStreamDurationMs;
-  // Made only with a duration limit: most streams need no controller of their own.
-  const expiry = limitMs === undefined ? undefined : new AbortController();
+  // Writes stop when the client leaves, and at the limit: a slow reader must not hold a stream
+  // past its deadline either.
+  const writes = limitMs === undefined ? cancellation : linked(cancellation);
+  let timedOut = false;
   const timer =
     limitMs === undefined
       ? undefined
       : setTimeout(() => {
-          expiry?.abort(EXPIRED);
+          timedOut = true;
+          writes.abort(EXPIRED);
           stream.cancel(new Error(`stream duration limit of ${limitMs} ms reached`));
         }, limitMs);
-  // A slow reader must not hold a stream past its deadline either.
-  let writeSignal: AbortSignal | undefined;
-  const waitSignal = () => {
-    writeSignal ??= expiry ? AbortSignal.any([signal, expiry.signal]) : signal;
-    return writeSignal;
-  };
-  const expired = () => expiry?.signal.aborted === true;
   const fail = (body: OpenAIErrorBody) => {
     record.error = body.error;
     response.end(encoder.error(body));
@@ -135,21 +137,21 @@ export async function streamChat(
     for await (const part of stream) {
       tally.see(part);
       const text = encoder.encode(part);
-      const waiting = write(response, text, waitSignal);
+      const waiting = write(response, text, writes);
       if (waiting) await waiting;
       else if (first && text) {
         first = false;
         await nextTurn();
       }
-      if (expired()) break;
+      if (timedOut) break;
     }
-    if (expired() && limitMs !== undefined) fail(durationExceeded(limitMs));
+    if (timedOut && limitMs !== undefined) fail(durationExceeded(limitMs));
     else response.end(encoder.end());
   } catch (error) {
-    if (signal.aborted) {
-      stream.cancel(signal.reason);
+    if (cancellation.aborted) {
+      stream.cancel(cancellation.reason);
       response.destroy();
-    } else if (expired() && limitMs !== undefined) {
+    } else if (timedOut && limitMs !== undefined) {
       stream.cancel(error);
       fail(durationExceeded(limitMs));
     } else {

@@ -1,43 +1,20 @@
-import type { CallAbort } from '@loom/core';
+import { Cancellation } from '@loom/core';
 import { nowMs } from '../clock.js';
 import { RequestTimeoutError } from '../targets/bench-errors.js';
 
 /**
- * One call's cancellation: aborted at its deadline. `signal` is made only when a target reads
- * it; a target that takes the `CallAbort` side makes no AbortSignal at all.
+ * One call's cancellation: aborted at its deadline unless it finished first. `signal` is made
+ * only when a target reads it; a target that takes the `Cancellation` itself makes none.
  */
-export class CallDeadline implements CallAbort {
-  aborted = false;
-  reason: unknown;
+export class CallDeadline extends Cancellation {
   done = false;
-  private listeners: Array<(reason: unknown) => void> | undefined;
-  private controller: AbortController | undefined;
 
-  constructor(readonly deadline: number) {}
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
+  constructor(readonly deadline: number) {
+    super();
   }
 
-  onAbort(callback: (reason: unknown) => void): () => void {
-    this.listeners ??= [];
-    this.listeners.push(callback);
-    return () => {
-      const index = this.listeners?.indexOf(callback) ?? -1;
-      if (index >= 0) this.listeners?.splice(index, 1);
-    };
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted || this.done) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-    for (const listener of this.listeners?.splice(0) ?? []) listener(reason);
+  override abort(reason: unknown): void {
+    if (!this.done) super.abort(reason);
   }
 }
 

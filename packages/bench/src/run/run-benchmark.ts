@@ -152,7 +152,7 @@ function sender(
         get signal() {
           return deadline.signal;
         },
-        abort: deadline,
+        cancellation: deadline,
         startedAt,
       });
       recorder.success(startedAt, nowMs(), report);

@@ -1,4 +1,4 @@
-import type { CallAbort, ChatMessage } from '@loom/core';
+import type { Cancellation, ChatMessage } from '@loom/core';
 
 /** What a benchmark sends: a chat completion, a streamed one, or embeddings. */
 export type Scenario = 'chat' | 'stream' | 'embeddings';
@@ -25,7 +25,7 @@ export interface BenchCall {
    * The same cancellation as `signal`, given by the runner: a target may use it instead, and
    * then no AbortSignal is made for the call (the runner creates `signal` when first read).
    */
-  abort?: CallAbort;
+  cancellation?: Cancellation;
   /** When the call was started (or scheduled, in open loop), from `nowMs()`. */
   startedAt: number;
 }

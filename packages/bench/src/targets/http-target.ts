@@ -1,4 +1,4 @@
-import type { CallAbort } from '@loom/core';
+import { Cancellation } from '@loom/core';
 import { Pool } from 'undici';
 import { HttpStatusError } from './bench-errors.js';
 import type {
@@ -82,7 +82,7 @@ export function createHttpTarget(options: HttpTargetOptions): BenchTarget {
     const answer = await requestWhole(
       pool,
       { origin: base.origin, path, method: 'POST', headers, body },
-      work.abort ?? abortOfSignal(work.signal),
+      work.cancellation ?? cancellationOfSignal(work.signal),
     );
     if (answer.statusCode >= 400) throw statusError(answer.statusCode, answer.text);
     countCost(cost, answer.headers[COST_HEADER]);
@@ -104,21 +104,12 @@ export function createHttpTarget(options: HttpTargetOptions): BenchTarget {
   };
 }
 
-/** A `CallAbort` over a signal, for callers that give only the signal. */
-function abortOfSignal(signal: AbortSignal): CallAbort {
-  return {
-    get aborted() {
-      return signal.aborted;
-    },
-    get reason() {
-      return signal.reason as unknown;
-    },
-    onAbort(callback) {
-      const listener = () => callback(signal.reason);
-      signal.addEventListener('abort', listener, { once: true });
-      return () => signal.removeEventListener('abort', listener);
-    },
-  };
+/** A `Cancellation` that aborts with a signal, for callers that give only the signal. */
+function cancellationOfSignal(signal: AbortSignal): Cancellation {
+  const cancellation = new Cancellation();
+  if (signal.aborted) cancellation.abort(signal.reason);
+  else signal.addEventListener('abort', () => cancellation.abort(signal.reason), { once: true });
+  return cancellation;
 }
 
 function bodyOf(work: BenchCall, model: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { CallAbort } from '@loom/core';
+import type { Cancellation } from '@loom/core';
 import type { Dispatcher } from 'undici';
 
 /** What the load generator reads of a whole (non-streamed) answer. */
@@ -25,7 +25,7 @@ class WholeAnswerHandler implements Dispatcher.DispatchHandler {
   private removeAbort: (() => void) | undefined;
 
   constructor(
-    private readonly cancel: CallAbort | undefined,
+    private readonly cancel: Cancellation | undefined,
     private readonly resolve: (answer: WholeAnswer) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
@@ -75,7 +75,7 @@ class WholeAnswerHandler implements Dispatcher.DispatchHandler {
 export function requestWhole(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  cancel: CallAbort | undefined,
+  cancel: Cancellation | undefined,
 ): Promise<WholeAnswer> {
   return new Promise((resolve, reject) => {
     try {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AbortScope } from './abort-scope.js';
+import { Cancellation } from '../cancel/cancellation.js';
 import { AbortableWaits } from './abortable.js';
 
 const never = new Promise<never>(() => {});
 
 /** Counts `onAbort` registrations, the cost `AbortableWaits` keeps to one. */
-class CountingScope extends AbortScope {
+class CountingScope extends Cancellation {
   registrations = 0;
   override onAbort(callback: (reason: unknown) => void): () => void {
     this.registrations += 1;
@@ -24,7 +24,7 @@ describe('AbortableWaits', () => {
   });
 
   it('rejects the wait in progress on abort, even when the value never settles', async () => {
-    const scope = new AbortScope();
+    const scope = new Cancellation();
     const waits = new AbortableWaits(scope);
     await waits.wait(Promise.resolve('first'));
     const pending = waits.wait(never);
@@ -34,7 +34,7 @@ describe('AbortableWaits', () => {
   });
 
   it('rejects at once when already aborted, and ignores the late value', async () => {
-    const scope = new AbortScope();
+    const scope = new Cancellation();
     const waits = new AbortableWaits(scope);
     scope.abort('gone');
     // The rejected value must not surface as an unhandled rejection.
@@ -42,7 +42,7 @@ describe('AbortableWaits', () => {
   });
 
   it('leaves a settled wait alone when the owner aborts later', async () => {
-    const scope = new AbortScope();
+    const scope = new Cancellation();
     const waits = new AbortableWaits(scope);
     const settled = waits.wait(Promise.resolve('kept'));
     await expect(settled).resolves.toBe('kept');

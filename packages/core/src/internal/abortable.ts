@@ -1,19 +1,14 @@
-/** Something that can be aborted without an EventTarget (see KernelRequestContext). */
-export interface Abortable {
-  readonly aborted: boolean;
-  readonly abortReason: unknown;
-  onAbort(callback: (reason: unknown) => void): () => void;
-}
+import type { Cancellation } from '../cancel/cancellation.js';
 
 /**
  * Settles with `value`, or rejects with the abort reason as soon as `owner` aborts, even when the
  * callee ignores its signal: a misbehaving provider cannot hold a request past its deadline.
  */
-export function abortable<T>(value: PromiseLike<T>, owner: Abortable): Promise<T> {
+export function abortable<T>(value: PromiseLike<T>, owner: Cancellation): Promise<T> {
   if (owner.aborted) {
     // The callee will likely reject too; nobody else is listening to it.
     value.then(undefined, () => {});
-    return Promise.reject(owner.abortReason);
+    return Promise.reject(owner.reason);
   }
   return new Promise<T>((resolve, reject) => {
     const unregister = owner.onAbort(reject);
@@ -48,14 +43,14 @@ export class AbortableWaits {
   private rejectWait: (reason: unknown) => void = ignore;
   private registered = false;
 
-  constructor(private readonly owner: Abortable) {}
+  constructor(private readonly owner: Cancellation) {}
 
   /** Like `abortable(value, owner)`; call again only after the previous wait settled. */
   wait<T>(value: PromiseLike<T>): Promise<T> {
     const owner = this.owner;
     if (owner.aborted) {
       value.then(undefined, ignore);
-      return Promise.reject(owner.abortReason);
+      return Promise.reject(owner.reason);
     }
     if (!this.registered) {
       this.registered = true;

@@ -1,14 +1,15 @@
+import type { Cancellation } from '../cancel/cancellation.js';
 import { AbortedError } from '../errors/aborted-error.js';
 import { LoomError } from '../errors/loom-error.js';
 import { TimeoutError, type TimeoutPhase } from '../errors/timeout-error.js';
 import { toLoomError } from '../errors/to-loom-error.js';
-import { type AbortScope, AttemptAbortScope } from '../internal/abort-scope.js';
 import type { FinishReason } from '../spec/chat/finish-reason.js';
 import type { CallContext } from '../spec/provider/v1/call-context.js';
 import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 import type { Usage } from '../spec/shared/usage.js';
 import type { AttemptTelemetry } from '../telemetry/gen-ai-telemetry.js';
+import { AttemptCancellation } from './attempt-cancellation.js';
 import type { KernelRequestContext } from './request-context.js';
 import type { KernelRuntime } from './runtime.js';
 
@@ -21,7 +22,7 @@ import type { KernelRuntime } from './runtime.js';
 export class AttemptTracker {
   readonly number: number;
   readonly startedAt = performance.now();
-  readonly scope: AttemptAbortScope;
+  readonly scope: AttemptCancellation;
   readonly callContext: CallContext;
   private readonly telemetry: AttemptTelemetry | undefined;
   private firstChunkMs?: number;
@@ -33,7 +34,7 @@ export class AttemptTracker {
     readonly provider: ProviderV1,
   ) {
     this.number = context.attempts.length + 1;
-    this.scope = new AttemptAbortScope(context);
+    this.scope = new AttemptCancellation(context);
     this.callContext = context.callContext(this.number, this.scope);
     const timeouts = runtime.timeouts;
     if (context.operation === 'stream') {
@@ -166,9 +167,9 @@ export class AttemptTracker {
 const noReason = () => undefined;
 
 /** An aborted scope fails with why it was aborted, not with whatever the provider threw. */
-export function classify(raw: unknown, scope: AbortScope, providerId?: string): LoomError {
+export function classify(raw: unknown, scope: Cancellation, providerId?: string): LoomError {
   if (scope.aborted) {
-    const reason: unknown = scope.abortReason;
+    const reason: unknown = scope.reason;
     return LoomError.isInstance(reason) ? reason : new AbortedError({ cause: reason });
   }
   return toLoomError(raw, providerId);

@@ -64,7 +64,7 @@ export class CommittedStream implements KernelStream {
   private readonly onAbortBeforeRead = () => {
     if (this.iterated) return;
     release(this.iterator);
-    void this.failWith(this.scope.context.abortReason);
+    void this.failWith(this.scope.context.reason);
   };
 
   get deployment() {
@@ -85,7 +85,7 @@ export class CommittedStream implements KernelStream {
   private async *parts(): AsyncGenerator<ChatStreamPart> {
     const context = this.scope.context;
     this.unregisterEarlyAbort();
-    if (context.aborted) throw context.abortReason;
+    if (context.aborted) throw context.reason;
     let finished = false;
     let failed = false;
     try {
@@ -127,7 +127,7 @@ export class CommittedStream implements KernelStream {
         // The consumer stopped iterating early: that is a cancel, and the upstream must stop too.
         this.cancelled = true;
         context.abort(new AbortedError({ cause: 'consumer stopped reading' }));
-        await this.failWith(context.abortReason);
+        await this.failWith(context.reason);
       }
       release(this.iterator);
     }

@@ -1,10 +1,11 @@
+import { Cancellation } from '../cancel/cancellation.js';
 import { MalformedResponseError } from '../errors/malformed-response-error.js';
-import { AbortScope, AttemptAbortScope } from '../internal/abort-scope.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { EmbedResponse } from '../spec/embed/embed-response.js';
 import type { ProviderV1 } from '../spec/provider/v1/provider-v1.js';
 import type { Deployment } from '../spec/routing/deployment.js';
 import type { Usage } from '../spec/shared/usage.js';
+import { AttemptCancellation } from './attempt-cancellation.js';
 
 /** How concurrent embedding calls to one deployment are coalesced. */
 export interface EmbeddingBatchingOptions {
@@ -52,7 +53,7 @@ export class EmbedBatcher {
   private readonly batches = new Map<string, Batch>();
   private readonly windowMs: number;
   private readonly maxInputs: number;
-  private readonly root = new AbortScope();
+  private readonly root = new Cancellation();
 
   constructor(options: EmbeddingBatchingOptions = {}) {
     this.windowMs = options.windowMs ?? 5;
@@ -97,7 +98,7 @@ export class EmbedBatcher {
     clearTimeout(batch.timer);
     const waiters = batch.waiters;
     const first = waiters[0]!.request;
-    const scope = new AttemptAbortScope(this.root);
+    const scope = new AttemptCancellation(this.root);
     const request: EmbedRequest = {
       ...first,
       input: waiters.flatMap((w) => w.request.input),

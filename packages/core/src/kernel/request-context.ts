@@ -1,14 +1,15 @@
-import { AbortScope, type AttemptAbortScope } from '../internal/abort-scope.js';
+import { Cancellation } from '../cancel/cancellation.js';
 import type { RoutePlan } from '../routing/router.js';
 import type { ChatRequest } from '../spec/chat/chat-request.js';
 import type { EmbedRequest } from '../spec/embed/embed-request.js';
 import type { Operation } from '../spec/plugin/v1/kernel-events.js';
 import type { AttemptRecord, RequestContext } from '../spec/plugin/v1/request-hooks.js';
-import type { CallAbort, CallContext } from '../spec/provider/v1/call-context.js';
+import type { CallContext } from '../spec/provider/v1/call-context.js';
 import type { Deployment } from '../spec/routing/deployment.js';
+import type { AttemptCancellation } from './attempt-cancellation.js';
 
-/** The kernel's `RequestContext`, and the owner of the request's cancellation (an AbortScope). */
-export class KernelRequestContext extends AbortScope implements RequestContext {
+/** The kernel's `RequestContext`, and the request's cancellation (its `signal` is made if read). */
+export class KernelRequestContext extends Cancellation implements RequestContext {
   readonly attempts: AttemptRecord[] = [];
   readonly narrowedBy: string[] = [];
   deadlineAt?: number;
@@ -33,8 +34,8 @@ export class KernelRequestContext extends AbortScope implements RequestContext {
   }
 
   /** The context handed to a provider for one attempt; its signal is created only if read. */
-  callContext(attempt: number, scope: AttemptAbortScope): CallContext {
-    return new AttemptCallContext(this.requestId, attempt, scope);
+  callContext(attempt: number, cancellation: AttemptCancellation): CallContext {
+    return new KernelCallContext(this.requestId, attempt, cancellation);
   }
 
   narrow(keep: (deployment: Deployment) => boolean, reason: string): void {
@@ -44,18 +45,23 @@ export class KernelRequestContext extends AbortScope implements RequestContext {
   }
 }
 
-class AttemptCallContext implements CallContext {
+class KernelCallContext implements CallContext {
   constructor(
     readonly requestId: string,
     readonly attempt: number,
-    private readonly scope: AttemptAbortScope,
+    readonly cancellation: Cancellation,
   ) {}
 
   get signal(): AbortSignal {
-    return this.scope.signal;
+    return this.cancellation.signal;
   }
+}
 
-  get abort(): CallAbort {
-    return this.scope;
-  }
+/**
+ * The `Cancellation` behind a call context the kernel made, for HTTP clients that can listen to
+ * it without an `AbortSignal` (undici can); undefined for any other context, whose `signal` is
+ * then the way. Not part of the provider contract: a provider needs only `signal`.
+ */
+export function cancellationOf(context: CallContext): Cancellation | undefined {
+  return context instanceof KernelCallContext ? context.cancellation : undefined;
 }

@@ -21,6 +21,7 @@ export class RequestScope {
   private timer?: ReturnType<typeof setTimeout>;
   private callerSignal?: AbortSignal;
   private onCallerAbort?: () => void;
+  private leaveCaller?: () => void;
   private settled = false;
 
   constructor(
@@ -42,9 +43,14 @@ export class RequestScope {
         signal.addEventListener('abort', onAbort, { once: true });
       }
     }
-    options?.bindAbort?.((reason) => {
-      if (!this.settled) this.context.abort(new AbortedError({ cause: reason }));
-    });
+    const cancellation = options?.cancellation;
+    if (cancellation) {
+      const onAbort = (reason: unknown) => {
+        if (!this.settled) this.context.abort(new AbortedError({ cause: reason }));
+      };
+      if (cancellation.aborted) onAbort(cancellation.reason);
+      else this.leaveCaller = cancellation.onAbort(onAbort);
+    }
     const deadline = options?.timeoutMs ?? timeoutMs;
     if (deadline !== undefined && deadline > 0) {
       this.context.deadlineAt = this.context.startedAt + deadline;
@@ -98,6 +104,7 @@ export class RequestScope {
   ): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.onCallerAbort) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    this.leaveCaller?.();
     this.runtime.inFlight.delete(this.context);
     const events = this.runtime.events;
     if (!events.has('request:end')) return;

@@ -28,7 +28,7 @@ export async function routeCandidates<T>(
     const next = plan.next(failure);
     const deployment = isPromiseLike(next) ? await next : next;
     if (!deployment) break;
-    if (context.aborted) throw context.abortReason;
+    if (context.aborted) throw context.reason;
     const provider = runtime.providers.get(deployment.providerId);
     if (!provider) continue;
     try {

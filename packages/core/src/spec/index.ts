@@ -52,7 +52,7 @@ export type {
   PluginModuleV1,
   PluginProducts,
 } from './plugin-module/v1/plugin-module-v1.js';
-export type { CallAbort, CallContext } from './provider/v1/call-context.js';
+export type { CallContext } from './provider/v1/call-context.js';
 export type { HealthReport, HealthStatus } from './provider/v1/health-report.js';
 export type { LoadSignal } from './provider/v1/load-signal.js';
 export type { ModelCapabilities, ModelInfo } from './provider/v1/model-info.js';

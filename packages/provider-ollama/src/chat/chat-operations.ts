@@ -23,7 +23,7 @@ export async function chat(
   request: ChatRequest,
   context: CallContext,
 ): Promise<ChatResponse> {
-  // The kernel's CallAbort when there is one: no AbortSignal is made for the call.
+  // The kernel's Cancellation when there is one: no AbortSignal is made for the call.
   const cancel = callCancel(context);
   if (cancel.aborted) throw cancel.reason;
   const { http, provider } = runtime;
