@@ -40,9 +40,8 @@ function isoNow(): string {
 /**
  * Writes an info-level access line for a logger made by `createLogger`, byte for byte what pino
  * would write (`{"level":30,"time":…,"service":…,…fields,"status","durationMs","msg"}`), and
- * returns false when the line must go through pino instead. Pino spent ~8 KB of heap per line
- * (building the merged object, field-by-field string concatenation); one `JSON.stringify` of the
- * record spends a fraction of that. Both redaction layers still apply: a record with a
+ * returns false when the line must go through pino instead: one `JSON.stringify` of the record
+ * instead of pino's merged object and field-by-field concatenation. Both redaction layers still apply: a record with a
  * credential-named field goes through pino's `redact`, and every line through `redactSecrets`.
  */
 export function writeAccessLine(

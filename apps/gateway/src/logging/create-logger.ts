@@ -21,8 +21,8 @@ export interface CreateLoggerOptions {
 }
 
 // Structured fields that hold credentials by name, censored before serialization. Fixed paths
-// only: pino's wildcard paths cost ~25 us a line, and the line hook below catches these names
-// at any depth anyway.
+// only: pino's wildcard paths are slow per line, and the line hook below catches these names at
+// any depth anyway.
 const REDACTED_PATHS = [
   'authorization',
   'apiKey',

@@ -2,11 +2,9 @@ import * as onExit from 'on-exit-leak-free';
 import { type DestinationStream, pino } from 'pino';
 
 // Access lines are buffered (4 KiB): a write per request was the gateway's largest single cost
-// under load. Each full buffer is written synchronously, as pino's own default destination does:
-// an asynchronous write hands every buffer to a libuv worker thread and back, which cost 3% of
-// throughput at concurrency 64 on two cores. pino flushes the buffer on exit.
-// Buffer mode: in text mode the destination appends each line to its pending string and measures
-// that string's byte length, which copies the whole pending buffer (~2 KB on average) per line.
+// under load. Each full buffer is written synchronously, as pino's own default destination does,
+// sparing a round trip through a libuv worker thread per buffer. pino flushes the buffer on exit.
+// Buffer mode: text mode re-measures the whole pending string's byte length on every line.
 // A destination that fails keeps the lines it could not write, up to `maxLength`, and writes them
 // once it takes writes again; past that, new lines are dropped rather than held without bound.
 const HELD_AT_MOST = 8 * 1024 * 1024;

@@ -22,8 +22,7 @@ export class ChunkEncoder {
   private roleSent = false;
   private usage?: Usage;
   // Every frame of a stream opens with the same members (id, object, created, model), serialized
-  // once here: a frame then serializes only its choice. Building and serializing the whole chunk
-  // object for each of a stream's four such frames cost ~6 KB of heap per stream.
+  // once here: a frame then serializes only its choice.
   private head?: string;
   // A text delta's frame around its content, built once: most frames of a stream are text
   // deltas, and serializing the whole chunk object for each was a visible share of stream CPU.

@@ -11,7 +11,7 @@ function normalize(key: string): string {
 }
 
 // Bodies repeat the same few keys (model, messages, role, content, ...): their verdicts are kept,
-// so a request normalizes (two new strings per key, ~1 KB a request) only keys not seen before.
+// so a request normalizes (two new strings per key) only keys not seen before.
 // Bounded in count and key length, so odd bodies cannot grow it without limit.
 const verdicts = new Map<string, boolean>();
 const MAX_VERDICTS = 1024;

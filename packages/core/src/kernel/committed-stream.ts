@@ -97,8 +97,7 @@ export class CommittedStream implements KernelStream {
           finished = true;
           break;
         }
-        // Read here rather than in an async `pull()`: that cost a promise, an async function
-        // object and one more await per chunk (~250 bytes).
+        // Read here rather than in an async `pull()`, which adds a promise and an await per chunk.
         let next: ChatStreamPart | typeof SKIPPED = SKIPPED;
         while (next === SKIPPED) {
           try {

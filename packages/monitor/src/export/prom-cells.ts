@@ -4,8 +4,7 @@ import type { Counter, Histogram } from 'prom-client';
  * Fast updates of prom-client counters and histograms for label sets seen before.
  *
  * prom-client's `inc` / `observe` hash the labels object into a string key on every call, and
- * build a closure and a pair object on the way: ~500 bytes per point, ~3 KB per request (the
- * exporter's biggest cost). For a label set it has seen, this does what those methods do to the
+ * build a closure and a pair object on the way (the exporter's biggest cost). For a label set it has seen, this does what those methods do to the
  * label set's cell in the metric's `hashMap`, without the hashing: the first point of a label set
  * (and any point after `reset()` / `remove()` replaced the cell) still goes through the public
  * method, which creates the cell; then we find that cell once and keep it.

@@ -11,8 +11,7 @@ const NO_PARTS: readonly ChatStreamPart[] = [];
  * `throw` go to the batch generator (whose `finally` releases the body).
  *
  * Why not an async generator yielding each part: every `yield` of an async generator costs an
- * await, a request and its promise on top of the consumer's own promise, about 3.5 KB per
- * 17-part stream. Here a part already mapped costs only the promise `next()` must return; the
+ * await, a request and its promise on top of the consumer's own promise. Here a part already mapped costs only the promise `next()` must return; the
  * batch generator runs once per body chunk.
  */
 export class PartStream implements AsyncGenerator<ChatStreamPart, void, undefined> {
