@@ -87,17 +87,58 @@ describe('MetricStore', () => {
     expect(store.query({ name: 'gauge', from: base, to: now, resolution: '1h' }).max).toBe(7);
   });
 
-  it('caps the number of series and counts what it drops', () => {
+  it('caps the number of series, dropping the least recently written to make room', () => {
     const store = createMetricStore({ maxSeries: 3 });
     for (let i = 0; i < 10; i++) {
-      store.record({ name: 'x', kind: 'gauge', value: i, attributes: { id: i }, timestamp: base });
+      store.record({
+        name: 'x',
+        kind: 'gauge',
+        value: i,
+        attributes: { id: i },
+        timestamp: base + i,
+      });
     }
     expect(store.stats()).toMatchObject({
       series: 3,
-      recorded: 3,
-      droppedPoints: 7,
+      recorded: 10,
+      droppedPoints: 0,
       droppedSeries: 7,
     });
+    expect(store.listSeries('x').map((series) => series.attributes?.id)).toEqual([7, 8, 9]);
+  });
+
+  it('keeps series still written while a flood of new ones (sessions) passes the cap', () => {
+    const store = createMetricStore({ maxSeries: 100 });
+    const core = { 'gen_ai.provider.name': 'openai' };
+    const first = { session: 's0' };
+    for (let i = 0; i < 2_000; i++) {
+      const timestamp = base + i * 10;
+      store.record({ name: 'requests', kind: 'counter', value: 1, attributes: core, timestamp });
+      const session = i === 0 ? first : { session: `s${i}` };
+      store.record({ name: 'session', kind: 'counter', value: 1, attributes: session, timestamp });
+    }
+    const stats = store.stats();
+    expect(stats.series).toBeLessThanOrEqual(100);
+    expect(stats.droppedSeries).toBe(2_001 - stats.series);
+    expect(store.query({ name: 'requests', from: base, to: base + 20_000 }).sum).toBe(2_000);
+    // A collector still holding a dropped series' attributes object starts a new series.
+    expect(store.listSeries('session').some((series) => series.attributes?.session === 's0')).toBe(
+      false,
+    );
+    store.record({
+      name: 'session',
+      kind: 'counter',
+      value: 5,
+      attributes: first,
+      timestamp: base + 20_000,
+    });
+    const again = store.query({
+      name: 'session',
+      attributes: { session: 's0' },
+      from: base,
+      to: base + 30_000,
+    });
+    expect(again.sum).toBe(5);
   });
 
   it('answers an empty range with count 0 and NaN statistics', () => {

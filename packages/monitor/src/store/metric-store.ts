@@ -1,5 +1,6 @@
 import { ConfigError, type Metric, type MetricAttributes } from '@loom/core';
 import { aggregate, RESOLUTION_MS, RESOLUTIONS } from './aggregate.js';
+import { leastRecentlyWritten } from './least-recently-written.js';
 import type {
   GroupedRange,
   GroupedResult,
@@ -15,7 +16,11 @@ import type { StoredSlot } from './slot.js';
 
 /** Options of `createMetricStore`. */
 export interface MetricStoreOptions {
-  /** Most series kept; a new series beyond it is dropped and counted. Default 10 000. */
+  /**
+   * Most series kept. A new series past it makes room: the least recently written series (a
+   * twentieth of the cap at a time) are dropped and counted, so what is still written stays.
+   * Default 10 000.
+   */
   maxSeries?: number;
   /** Slots per resolution. Default 1 s × 300 (5 min), 1 min × 1 440 (24 h), 1 h × 168 (7 days). */
   retention?: Partial<Record<Resolution, number>>;
@@ -31,9 +36,9 @@ export interface MetricStoreStats {
   maxSeries: number;
   /** Points accepted. */
   recorded: number;
-  /** Points dropped: their series would exceed `maxSeries`, or the value was not finite. */
+  /** Points dropped: the value was not finite. */
   droppedPoints: number;
-  /** Distinct series refused because of `maxSeries`. */
+  /** Series dropped to keep within `maxSeries`: the least recently written. */
   droppedSeries: number;
   /** Estimated bytes held by the series: rings, sketches and bookkeeping. */
   bytes: number;
@@ -58,7 +63,7 @@ interface NameIndex {
  */
 export class MetricStore {
   private readonly names = new Map<string, NameIndex>();
-  private readonly dropped = new Set<string>();
+  private droppedSeries = 0;
   private readonly maxSeries: number;
   private readonly slots: Record<Resolution, number>;
   private readonly now: () => number;
@@ -88,7 +93,7 @@ export class MetricStore {
     const attributes = metric.attributes;
     const index = this.names.get(metric.name);
     let series = attributes === undefined ? undefined : index?.byObject.get(attributes);
-    series ??= this.lookup(metric, index);
+    if (series === undefined || series.dropped) series = this.lookup(metric, index);
     const value = metric.value;
     if (series === undefined || value - value !== 0) {
       if (series !== undefined) this.droppedPoints++;
@@ -156,7 +161,7 @@ export class MetricStore {
       maxSeries: this.maxSeries,
       recorded: this.recorded,
       droppedPoints: this.droppedPoints,
-      droppedSeries: this.dropped.size,
+      droppedSeries: this.droppedSeries,
       bytes,
       ringBytes: bytes,
     };
@@ -178,7 +183,7 @@ export class MetricStore {
     }
   }
 
-  /** For persistence: merges stored slots back; false when the series is over the cap. */
+  /** For persistence: merges stored slots back (making room as a new series would). */
   restore(series: SeriesInfo, resolution: '1m' | '1h', slots: readonly StoredSlot[]): boolean {
     const metric = { ...series, value: 0, timestamp: series.lastTimestamp };
     const target = this.lookup(metric, this.names.get(series.name));
@@ -196,19 +201,32 @@ export class MetricStore {
     const key = attributesKey(metric.attributes);
     let series = index?.byKey.get(key);
     if (series === undefined) {
-      if (this.seriesCount >= this.maxSeries) {
-        this.droppedPoints++;
-        // Bounded too: past 10x the cap we only count points, not distinct keys.
-        const fullKey = `${metric.name}{${key}}`;
-        if (this.dropped.size < this.maxSeries * 10) this.dropped.add(fullKey);
-        return undefined;
-      }
+      if (this.seriesCount >= this.maxSeries) this.dropIdlest();
       series = this.create(metric, key, index);
     }
     if (metric.attributes !== undefined) {
       this.names.get(metric.name)!.byObject.set(metric.attributes, series);
     }
     return series;
+  }
+
+  /**
+   * Drops the least recently written twentieth of the cap in one pass, so a stream of new series
+   * (sessions) pays for a sort once per many series and series still written are kept.
+   */
+  private dropIdlest(): void {
+    const idlest = leastRecentlyWritten(this.names.values(), Math.max(1, this.maxSeries / 20));
+    for (const series of idlest) {
+      series.dropped = true;
+      this.names.get(series.name)?.byKey.delete(series.key);
+    }
+    for (const index of this.names.values()) {
+      if (index.series.some((series) => series.dropped)) {
+        index.series = index.series.filter((series) => !series.dropped);
+      }
+    }
+    this.seriesCount -= idlest.length;
+    this.droppedSeries += idlest.length;
   }
 
   private create(metric: Metric, key: string, existing: NameIndex | undefined): Series {

@@ -20,6 +20,8 @@ export class Series implements SeriesInfo {
   unit?: string;
   attributes?: MetricAttributes;
   lastTimestamp: number;
+  /** Dropped from the store to keep within its cap: a reference to it is stale. */
+  dropped = false;
   openEpoch = -1;
   openCount = 0;
   openSum = 0;
