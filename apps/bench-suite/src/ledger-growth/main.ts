@@ -103,7 +103,7 @@ async function main(): Promise<void> {
           const upkeep =
             fill.maintenanceSeconds === undefined
               ? ''
-              : `, VACUUM ANALYZE ${fill.maintenanceSeconds} s`;
+              : `, VACUUM ANALYZE + CHECKPOINT ${fill.maintenanceSeconds} s`;
           log(`    filled ${fill.added} rows in ${fill.seconds} s (${formatFill(fill)})${upkeep}`);
           results.push(
             await measureSize({

@@ -57,7 +57,8 @@ function withSchema(connectionString: string, schema: string): string {
  * to take more than 6 minutes for the largest size, the rest go in by `INSERT ... SELECT` from
  * `generate_series`, the same generator in SQL, into the records table, whose statement trigger
  * (the ledger's own migration) keeps the rollups as `append` would. Each size ends with
- * `VACUUM (ANALYZE)`, which autovacuum would have done to a table grown over days.
+ * `VACUUM (ANALYZE)`, which autovacuum would have done to a table grown over days, and a
+ * `CHECKPOINT`, which days of normal writes would have spread out.
  */
 export function postgresBenchLedger(options: PostgresBenchOptions): BenchLedger {
   const schema = `loom_bench_ledger_${Date.now().toString(36)}_${process.pid}`;
@@ -127,6 +128,9 @@ export function postgresBenchLedger(options: PostgresBenchOptions): BenchLedger 
       const fillSeconds = secondsSince(started);
       const maintenance = performance.now();
       await admin.query(`VACUUM (ANALYZE) ${table('records')}, ${table('rollups')}`);
+      // The fill's WAL is written out now, not by a checkpoint in the middle of a chat round.
+      // Needs superuser or pg_checkpoint; without it the rounds may meet a checkpoint.
+      await admin.query('CHECKPOINT').catch(() => undefined);
       const added = appended.rows + bulked.rows;
       return {
         added,
