@@ -10,6 +10,7 @@ import { describeEnvironment } from '@loom/bench';
 import { measureKernelOverhead } from './kernel-overhead.js';
 import { type Hop, measureMatrix } from './measure-matrix.js';
 import { measureMemory } from './memory.js';
+import { measurePinned } from './pinned.js';
 import type { Child } from './processes.js';
 import {
   paths,
@@ -84,6 +85,20 @@ async function main(): Promise<void> {
       },
       log,
     );
+    log(
+      '(e) pinned: the bare proxy and the gateway each alone on CPU 0, load and upstream on CPU 1...',
+    );
+    const pinnedCells = await measurePinned(
+      hops.filter((hop) => hop.id === 'bare' || hop.id === 'loom'),
+      pidOf(upstream),
+      {
+        requests: () => (quick ? 300 : 8_000),
+        warmup: () => (quick ? 50 : 1_000),
+        maxDurationMs: quick ? 500 : 1_500,
+        prime: quick ? 100 : 2_000,
+      },
+      log,
+    );
     await loom.stop();
     await portkey.stop();
     await bare.stop();
@@ -96,7 +111,8 @@ async function main(): Promise<void> {
     );
 
     const cells = figuresOf(matrix);
-    const targets = checkTargets(cells, memory, kernelOverhead);
+    const pinned = pinnedCells ? figuresOf(pinnedCells) : undefined;
+    const targets = checkTargets(cells, memory, kernelOverhead, pinned);
     const report: SuiteReport = {
       benchmark: 'gateway-suite',
       description:
@@ -105,6 +121,7 @@ async function main(): Promise<void> {
       durationSeconds: Math.round((performance.now() - clock) / 1000),
       kernelOverhead,
       cells,
+      ...(pinned ? { pinned } : {}),
       memory,
       targets,
       pass: targets.every((t) => t.pass),

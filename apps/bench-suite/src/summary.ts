@@ -41,6 +41,8 @@ export interface SuiteReport {
     concurrency: number;
     hops: Partial<Record<Hop['id'], HopFigures>>;
   }>;
+  /** Concurrency 64 with each hop alone on one CPU (see `measurePinned`); absent when skipped. */
+  pinned?: SuiteReport['cells'];
   memory: MemoryFigures;
   targets: TargetCheck[];
   pass: boolean;
@@ -103,6 +105,7 @@ export function checkTargets(
   cells: SuiteReport['cells'],
   memory: MemoryFigures,
   kernel: KernelOverhead,
+  pinned?: SuiteReport['cells'],
 ): TargetCheck[] {
   const at = (scenario: Scenario, concurrency: number) =>
     cells.find((c) => c.scenario === scenario && c.concurrency === concurrency)?.hops ?? {};
@@ -111,6 +114,7 @@ export function checkTargets(
   const stream1 = at('stream', 1);
   const loom64 = chat64.loom?.throughputRps ?? 0;
   return [
+    ...pinnedTargets(pinned),
     check('kernel.chat added p50 (in process)', kernel.addedP50Us, 'max', 10, 'us'),
     check('kernel.chat added p99 (in process)', kernel.addedP99Us, 'max', 50, 'us'),
     check(
@@ -159,6 +163,44 @@ export function checkTargets(
   ];
 }
 
+/** Issue #20's targets, on the pinned cells: the gateway's capacity against the floor's. */
+function pinnedTargets(pinned: SuiteReport['cells'] | undefined): TargetCheck[] {
+  if (!pinned) return [];
+  const hops = (scenario: Scenario) => pinned.find((c) => c.scenario === scenario)?.hops ?? {};
+  const ratio = (scenario: Scenario, figure: 'throughputRps' | 'cpuUsPerRequest') =>
+    (hops(scenario).loom?.[figure] ?? 0) / (hops(scenario).bare?.[figure] ?? Infinity);
+  return [
+    check(
+      'pinned: streamed req/s at c=64 / bare proxy (issue #20)',
+      ratio('stream', 'throughputRps'),
+      'min',
+      0.7,
+      'x',
+    ),
+    check(
+      'pinned: chat req/s at c=64 / bare proxy (issue #20)',
+      ratio('chat', 'throughputRps'),
+      'min',
+      0.75,
+      'x',
+    ),
+    check(
+      'pinned: CPU per streamed request / bare proxy (issue #20)',
+      ratio('stream', 'cpuUsPerRequest'),
+      'max',
+      1.5,
+      'x',
+    ),
+    check(
+      'pinned: CPU per chat request / bare proxy (issue #20)',
+      ratio('chat', 'cpuUsPerRequest'),
+      'max',
+      1.25,
+      'x',
+    ),
+  ];
+}
+
 const HOP_LABELS: Record<Hop['id'], string> = {
   direct: 'direct',
   bare: 'bare proxy',
@@ -188,7 +230,7 @@ export function toSummaryMarkdown(report: SuiteReport): string {
     'Load generator: @loom/bench (undici Pool, closed loop, each request timed with process.hrtime), short prompt (12 words, max_tokens 16).',
     'Upstream: the testkit simulated OpenAI server (zero latency) in its own process; each proxy in its own process; all over loopback.',
     '',
-    '## Targets (issue #7)',
+    '## Targets (issues #7 and #20)',
     '',
     '| target | measured | limit | result |',
     '|---|---|---|---|',
@@ -213,6 +255,24 @@ export function toSummaryMarkdown(report: SuiteReport): string {
       lines.push(
         `| ${cell.scenario} | ${cell.concurrency} | ${HOP_LABELS[hop]} | ${f.throughputRps.toFixed(0)} | ${f.roundsRps.join(', ')} | ${fixed(f.p50Ms)} | ${fixed(f.p99Ms)} | ${hop === 'direct' ? '-' : fixed(f.addedP50Ms)} | ${fixed(f.ttftP50Ms)} | ${hop === 'direct' ? '-' : fixed(f.addedTtftP50Ms)} | ${f.cpuUsPerRequest} | ${f.failed} |`,
       );
+    }
+  }
+  if (report.pinned) {
+    lines.push(
+      '',
+      '## Pinned (issue #20)',
+      '',
+      "Concurrency 64, each hop alone on CPU 0 while the load generator and the upstream run on CPU 1 (`taskset`), 5 rounds, median round by throughput. CPU 0 busy is the hop's CPU time per request times its req/s: below 100 %, the load side (CPU 1) set the pace and CPU per request is the figure to compare.",
+      '',
+      '| scenario | hop | req/s | rounds req/s | p50 ms | p99 ms | CPU us/req | CPU 0 busy |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const cell of report.pinned) {
+      for (const [hop, f] of Object.entries(cell.hops) as Array<[Hop['id'], HopFigures]>) {
+        lines.push(
+          `| ${cell.scenario} | ${HOP_LABELS[hop]} | ${f.throughputRps.toFixed(0)} | ${f.roundsRps.join(', ')} | ${fixed(f.p50Ms)} | ${fixed(f.p99Ms)} | ${f.cpuUsPerRequest} | ${Math.round((f.cpuUsPerRequest * f.throughputRps) / 1e4)} % |`,
+        );
+      }
     }
   }
   const k = report.kernelOverhead;
