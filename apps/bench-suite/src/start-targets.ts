@@ -36,21 +36,9 @@ export function startBareProxy(appDir: string, upstream: string): Promise<Child>
   );
 }
 
-/**
- * The Loom gateway as users run it: the built CLI, `loom serve --config`, in its own process,
- * one provider pointing at the upstream, no health checks (nothing else on the hot path).
- */
-export async function startLoomGateway(
-  appDir: string,
-  upstream: string,
-  configDir: string,
-  nodeArgs: string[] = [],
-) {
-  const { gatewayCli } = paths(appDir);
-  if (!existsSync(gatewayCli)) {
-    throw new Error(`${gatewayCli} is missing: build the gateway first (pnpm turbo run build)`);
-  }
-  const config = {
+/** The suite's gateway config: one provider on the upstream, no health checks. */
+export function benchGatewayConfig(upstream: string) {
+  return {
     providers: [
       {
         id: 'sim',
@@ -63,6 +51,23 @@ export async function startLoomGateway(
     models: [{ name: 'gpt-4o-mini', targets: ['sim/gpt-4o-mini'] }],
     health: { intervalMs: 0 },
   };
+}
+
+/**
+ * The Loom gateway as users run it: the built CLI, `loom serve --config`, in its own process,
+ * with `benchGatewayConfig` (nothing else on the hot path).
+ */
+export async function startLoomGateway(
+  appDir: string,
+  upstream: string,
+  configDir: string,
+  nodeArgs: string[] = [],
+) {
+  const { gatewayCli } = paths(appDir);
+  if (!existsSync(gatewayCli)) {
+    throw new Error(`${gatewayCli} is missing: build the gateway first (pnpm turbo run build)`);
+  }
+  const config = benchGatewayConfig(upstream);
   const file = join(configDir, 'loom-bench.json');
   await writeFile(file, JSON.stringify(config, null, 2));
   const args = [...nodeArgs, gatewayCli, 'serve', '--config', file, '--port', '0'];

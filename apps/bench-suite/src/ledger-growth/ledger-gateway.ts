@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Child, startChild } from '../processes.js';
-import { paths } from '../start-targets.js';
+import { benchGatewayConfig, paths } from '../start-targets.js';
 
 /** A gateway serving one ledger, and the config file `loom costs` reads the same ledger by. */
 export interface LedgerGateway {
@@ -31,17 +31,7 @@ export async function startLedgerGateway(options: {
     throw new Error(`${gatewayCli} is missing: build the gateway first (pnpm turbo run build)`);
   }
   const config = {
-    providers: [
-      {
-        id: 'sim',
-        type: 'openai',
-        baseURL: `${options.upstream}/v1`,
-        apiKey: 'sk-bench-upstream',
-        connections: 128,
-      },
-    ],
-    models: [{ name: 'gpt-4o-mini', targets: ['sim/gpt-4o-mini'] }],
-    health: { intervalMs: 0 },
+    ...benchGatewayConfig(options.upstream),
     pricing: { providers: { sim: { models: { 'gpt-4o-mini': PRICE } } } },
     storage: { ledger: options.ledgerUrl },
   };

@@ -1,4 +1,5 @@
 import type { BenchEnvironment } from '@loom/bench';
+import type { TargetCheck as SuiteTargetCheck } from '../summary.js';
 import type { FillReport, StoreKind } from './bench-ledger.js';
 import type { ChatFigures } from './measure-chat.js';
 import type { ApiCostsFigures, CliFigures } from './measure-reports.js';
@@ -19,16 +20,9 @@ export interface SizeResult {
 }
 
 /** One target of issue #24 on one store and size. */
-export interface TargetCheck {
+export interface TargetCheck extends SuiteTargetCheck {
   store: StoreKind;
   rows: number;
-  name: string;
-  measured: number;
-  limit: number;
-  unit: string;
-  /** `max`: measured must be at most the limit; `min`: at least. */
-  kind: 'max' | 'min';
-  pass: boolean;
 }
 
 /** bench/results/ledger-growth.json. */
