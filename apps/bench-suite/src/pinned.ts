@@ -25,7 +25,8 @@ function tasksetWorks(): boolean {
 export async function measurePinned(
   hops: Hop[],
   upstreamPid: number,
-  plan: Pick<MatrixPlan, 'requests' | 'warmup' | 'maxDurationMs' | 'prime'>,
+  plan: Pick<MatrixPlan, 'requests' | 'warmup' | 'maxDurationMs' | 'prime'> &
+    Partial<Pick<MatrixPlan, 'scenarios'>>,
   log: (line: string) => void,
 ): Promise<MatrixCell[] | undefined> {
   const count = cpus().length;
@@ -41,7 +42,7 @@ export async function measurePinned(
     for (const hop of hops) pin(hop.pid, '0');
     return await measureMatrix(
       hops,
-      { ...plan, scenarios: ['chat', 'stream'], concurrency: [64], rounds: () => 5 },
+      { scenarios: ['chat', 'stream'], ...plan, concurrency: [64], rounds: () => 5 },
       log,
     );
   } finally {

@@ -1,10 +1,10 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Cancellation, type ChatStreamPart, type Usage } from '@loom/core';
 import { type OpenAIErrorBody, toOpenAIError } from '../errors/to-openai-error.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { ChunkEncoder } from '../wire/chunk-encoder.js';
 import type { ParsedChatRequest } from '../wire/parse-chat-request.js';
+import { FrameWriter } from './frame-writer.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import { recordServed, recordUsage } from './served-record.js';
@@ -23,19 +23,6 @@ interface StreamExchange {
   cancellation: Cancellation;
   meta: { id: string; model: string; created: number };
   record: AccessRecord;
-}
-
-/**
- * Writes respecting backpressure: a slow client slows the upstream read instead of buffering.
- * The wait's signal is made only when a write must wait.
- */
-function write(
-  response: ServerResponse,
-  text: string,
-  writes: Cancellation,
-): Promise<unknown> | undefined {
-  if (text && !response.write(text)) return once(response, 'drain', { signal: writes.signal });
-  return undefined;
 }
 
 /** A cancellation that aborts with `parent` and may also abort alone. */
@@ -128,25 +115,28 @@ export async function streamChat(
           writes.abort(EXPIRED);
           stream.cancel(new Error(`stream duration limit of ${limitMs} ms reached`));
         }, limitMs);
+  const frames = new FrameWriter(response);
   const fail = (body: OpenAIErrorBody) => {
     record.error = body.error;
-    response.end(encoder.error(body));
+    frames.end(encoder.error(body));
   };
   let first = true;
   try {
     for await (const part of stream) {
       tally.see(part);
       const text = encoder.encode(part);
-      const waiting = write(response, text, writes);
-      if (waiting) await waiting;
-      else if (first && text) {
+      frames.push(text);
+      if (first && text) {
         first = false;
+        frames.flush();
         await nextTurn();
       }
+      const waiting = frames.drained(writes);
+      if (waiting) await waiting;
       if (timedOut) break;
     }
     if (timedOut && limitMs !== undefined) fail(durationExceeded(limitMs));
-    else response.end(encoder.end());
+    else frames.end(encoder.end());
   } catch (error) {
     if (cancellation.aborted) {
       stream.cancel(cancellation.reason);

@@ -194,6 +194,25 @@ describe('retries and failover', () => {
     expect(a.calls[0]?.aborted).toBe(true);
   });
 
+  it('measures the idle timeout from the last chunk, so a long steady stream is not cut', async () => {
+    const words = Array.from({ length: 12 }, (_, index) => `w${index} `);
+    const steady = fakeProvider('a', {
+      stream: [(_r, context) => streamOf(textStream(words), 25, context.signal)],
+    });
+    const kernel = createKernel({
+      providers: [steady],
+      models: [{ name: 'chat', targets: ['a/m'] }],
+      routing: { idleTimeoutMs: 80, firstTokenTimeoutMs: 80 },
+    });
+    let text = '';
+    for await (const part of await kernel.stream(ask)) {
+      if (part.type === 'text-delta') text += part.delta;
+    }
+    // 12 words 25 ms apart: five times the idle limit in all, never more than a third of it idle.
+    expect(text).toBe(words.join(''));
+    expect(steady.calls[0]?.aborted).toBe(false);
+  });
+
   it('fails over when the first chunk takes longer than the first-token timeout', async () => {
     const slow = fakeProvider('a', {
       stream: [(_r, context) => streamOf(textStream(['x']), 5_000, context.signal)],

@@ -50,8 +50,8 @@ export async function stream(
   request: ChatRequest,
   context: CallContext,
 ): Promise<ProviderStreamResult> {
-  const { signal } = context;
-  signal.throwIfAborted();
+  const cancel = callCancel(context);
+  if (cancel.aborted) throw cancel.reason;
   const { http, provider } = runtime;
   const body = chatBody(runtime, request, true);
   // Usage is mapped synchronously at the final line: the tokenizer (for a server that leaves its
@@ -62,7 +62,7 @@ export async function stream(
     path: http.paths.chat,
     body: JSON.stringify(body),
     auth: http.post,
-    signal,
+    signal: cancel,
     model: request.model,
   });
   const mapper = new ChatStreamMapper({

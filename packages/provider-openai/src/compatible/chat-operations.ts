@@ -90,8 +90,8 @@ export async function stream(
   request: ChatRequest,
   context: CallContext,
 ): Promise<ProviderStreamResult> {
-  const { signal } = context;
-  signal.throwIfAborted();
+  const cancel = callCancel(context);
+  if (cancel.aborted) throw cancel.reason;
   const pending = runtime.auth();
   const auth: CallAuth = 'then' in pending ? await pending : pending;
   const body = JSON.stringify(mapChatRequest(request, runtime.mapping, true));
@@ -100,7 +100,7 @@ export async function stream(
     path: runtime.paths.chat,
     body,
     auth,
-    signal,
+    signal: cancel,
     model: request.model,
   });
   if (String(open.headers['content-type'] ?? '').includes('application/json')) {
