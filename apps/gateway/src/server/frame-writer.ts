@@ -33,7 +33,8 @@ export class FrameWriter {
     if (!this.pending) return;
     const text = this.pending;
     this.pending = '';
-    this.response.write(text);
+    // A client that left (the response destroyed) gets nothing more.
+    if (!this.response.destroyed) this.response.write(text);
   }
 
   /**
