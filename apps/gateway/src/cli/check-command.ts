@@ -1,11 +1,13 @@
 import { basename } from 'node:path';
+import { clientScopedBudgetWarnings } from '../config/budget-warnings.js';
 import { buildKernel } from '../config/build-kernel.js';
 import { loadConfig } from '../config/load-config.js';
 
 /**
  * Validates a config without starting anything: schema, `${ENV}` references, and each plugin's
  * settings (providers, sinks, collectors, kernel plugins) by the plugin's own schema. Returns the
- * summary to print; throws `ConfigFileError` with every issue.
+ * summary to print, with warnings about a valid config that may not do what it seems (a
+ * budget a client can step around); throws `ConfigFileError` with every issue.
  */
 export async function checkCommand(file: string): Promise<string> {
   const config = await loadConfig(file);
@@ -17,10 +19,12 @@ export async function checkCommand(file: string): Promise<string> {
   const models = (config.models ?? []).map(
     (model) => `${model.name} -> ${model.targets.length} target(s)`,
   );
+  const warnings = clientScopedBudgetWarnings(config).map((line) => `  warning: ${line}`);
   return [
     `${basename(file)}: OK`,
     `  providers: ${providers.join(', ')}`,
     `  models: ${models.length ? models.join('; ') : '(none; use provider/model)'}`,
     `  gateway keys: ${config.server?.apiKeys?.length ?? 0}`,
+    ...warnings,
   ].join('\n');
 }

@@ -27,8 +27,8 @@ const LISTED_MODELS = 6;
  * uncommented (a test holds it to that).
  */
 export const OPTIONAL_SECTIONS_EXAMPLE = `budgets:                          # spend limits (@loom/cost), checked before each request
-  - { name: daily, limitUsd: 5, window: day, thresholds: [0.5, 0.8, 1], action: alert }
-  - { name: per-user, limitUsd: 1, window: day, scope: user, action: block }
+  - { name: daily, limitUsd: 5, window: day, thresholds: [0.5, 0.8, 1], action: block }
+  - { name: per-user, limitUsd: 1, window: day, scope: user, action: alert }  # "user" is what the client sends
 routing:
   strategy: latency               # priority (the default: targets in order) | latency | cost | balanced | least-busy | weighted | round-robin
   retries: 2

@@ -1,3 +1,4 @@
+import { clientScopedBudgetWarnings } from '../config/budget-warnings.js';
 import { ConfigFileError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
@@ -77,4 +78,6 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.stdout.write(`loom gateway listening on ${loom.url} (dashboard at ${loom.url}/)\n`);
+  // On stderr: stdout carries the JSON access log.
+  for (const line of clientScopedBudgetWarnings(config)) process.stderr.write(`warning: ${line}\n`);
 }
