@@ -114,7 +114,10 @@ function main(): void {
     .option('--config <file>', 'Config file whose storage.ledger is read', { default: 'loom.yaml' })
     .option('--from <time>', 'Start, inclusive: ISO date (2026-01-31), date-time or epoch ms')
     .option('--to <time>', 'End, exclusive: ISO date, date-time or epoch ms')
-    .option('--group-by <field>', 'provider | model | session | user | day (UTC) | tag | tag:<key>')
+    .option(
+      '--group-by <field>',
+      'provider | model | session | user | key | team | owner | day (UTC) | tag | tag:<key>',
+    )
     .option('--format <format>', 'table, json or csv (csv amounts in micro-dollars)', {
       default: 'table',
     })

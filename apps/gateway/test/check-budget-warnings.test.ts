@@ -48,13 +48,16 @@ describe('loom check on budgets a client can step around', () => {
     expect(warnings[2]).toContain('budgets[3] (per-session)');
   });
 
-  it('says nothing of alert budgets or of budgets the server decides (global, provider, model)', async () => {
+  it('says nothing of alert budgets or of budgets the server decides (provider, model, key, team)', async () => {
     const summary = await check(
       [
         '  - { name: per-user-alert, limitUsd: 1, scope: user, action: alert }',
         '  - { name: per-user-default, limitUsd: 1, scope: user }',
         '  - { name: per-provider, limitUsd: 5, scope: provider, action: block }',
         '  - { name: per-model, limitUsd: 5, scope: model, action: downgrade }',
+        '  - { name: per-key, limitUsd: 5, scope: key, action: block }',
+        '  - { name: per-team, limitUsd: 5, scope: team, action: block }',
+        '  - { name: per-key-tag, limitUsd: 5, scope: "tag:loom.key", action: block }',
       ].join('\n'),
     );
     expect(summary).toContain('loom.yaml: OK');

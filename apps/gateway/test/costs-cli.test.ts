@@ -55,7 +55,7 @@ describe('loom costs', () => {
 
   it('explains bad flags by their flag names', async () => {
     await expect(costsCommand({ config: stack.file, groupBy: 'colour' })).rejects.toThrow(
-      "--group-by must be provider, model, session, user, day, tag or tag:<key>, got 'colour'",
+      "--group-by must be provider, model, session, user, key, team, owner, day, tag or tag:<key>, got 'colour'",
     );
     await expect(costsCommand({ config: stack.file, from: 'soon' })).rejects.toThrow(
       /^--from must be/,

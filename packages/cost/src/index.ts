@@ -9,6 +9,7 @@ export {
 } from './budgets/budget-counter-store.js';
 export type { BudgetStatus } from './budgets/budget-status.js';
 export { type BudgetWindow, type WindowSpan, windowAt } from './budgets/calendar-window.js';
+export { CALLER_TAGS } from './budgets/caller-tags.js';
 export {
   openRedisBudgetCounterStore,
   type RedisBudgetCounterStore,

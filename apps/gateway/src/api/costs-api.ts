@@ -1,9 +1,17 @@
-import type { CostPlugin, LedgerGroupBy } from '@loom/cost';
+import { CALLER_TAGS, type CostPlugin, type LedgerGroupBy } from '@loom/cost';
 import { invalidRequest } from '../errors/gateway-error.js';
 import type { CostsResponse } from './api-types.js';
 import { timeParam } from './query-params.js';
 
-const GROUPS = /^(provider|model|session|user|day|tag|tag:[^\s]+)$/;
+const GROUPS = /^(provider|model|session|user|key|team|owner|day|tag|tag:[^\s]+)$/;
+
+/** The ledger grouping of a `groupBy`: the caller groups (key, team, owner) are their tags. */
+function ledgerGroupBy(groupBy: string): LedgerGroupBy {
+  if (groupBy === 'key' || groupBy === 'team' || groupBy === 'owner') {
+    return `tag:${CALLER_TAGS[groupBy]}`;
+  }
+  return groupBy as LedgerGroupBy;
+}
 
 /** Reads `from`, `to` and `groupBy`; 400 naming the parameter when one is wrong. */
 export function costQuery(query: URLSearchParams): {
@@ -23,7 +31,7 @@ export function costQuery(query: URLSearchParams): {
   const groupBy = query.get('groupBy') ?? undefined;
   if (groupBy !== undefined && groupBy !== '' && !GROUPS.test(groupBy)) {
     throw invalidRequest(
-      `Query parameter 'groupBy' must be provider, model, session, user, day, tag or tag:<key>, got '${groupBy}'.`,
+      `Query parameter 'groupBy' must be provider, model, session, user, key, team, owner, day, tag or tag:<key>, got '${groupBy}'.`,
       'groupBy',
       'invalid_query_parameter',
     );
@@ -31,7 +39,7 @@ export function costQuery(query: URLSearchParams): {
   return {
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
-    ...(groupBy ? { groupBy: groupBy as LedgerGroupBy } : {}),
+    ...(groupBy ? { groupBy: ledgerGroupBy(groupBy) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import {
+  CALLER_TAGS,
   type CostReport,
   costReport,
   costReportToCsv,
@@ -27,9 +28,15 @@ export interface CostsFlags {
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 
+/** The first column's title: `KEY` for the caller tag `loom.key`, else the grouping itself. */
+function groupTitle(groupBy: string | undefined): string {
+  const caller = Object.entries(CALLER_TAGS).find(([, tag]) => groupBy === `tag:${tag}`);
+  return (caller?.[0] ?? groupBy ?? 'group').toUpperCase();
+}
+
 function table(report: CostReport): string {
   const rows = [
-    [report.groupBy?.toUpperCase() ?? 'GROUP', 'RECORDS', 'COST', 'INPUT', 'OUTPUT', 'UNPRICED'],
+    [groupTitle(report.groupBy), 'RECORDS', 'COST', 'INPUT', 'OUTPUT', 'UNPRICED'],
     ...report.groups.map((group) => [
       group.key,
       String(group.records),

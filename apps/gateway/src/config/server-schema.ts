@@ -11,16 +11,20 @@ const perMinute = {
 };
 
 const gatewayKey = z.string().min(8, 'at least 8 characters');
+const label = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'letters, digits and `_.:@-`, at most 64');
 
-/** One gateway key: the key alone, or with a name for logs and its own rate limits. */
+/** One gateway key: the key alone, or with a name, team and owner, and its own rate limits. */
 export const apiKeyEntrySchema = z.union([
   gatewayKey,
   z.strictObject({
     key: gatewayKey,
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'letters, digits and `_.:@-`, at most 64')
-      .optional(),
+    name: label.optional(),
+    /** The team the key belongs to: budgets with `scope: team` and reports group by it. */
+    team: label.optional(),
+    /** Who holds the key (a person or service): `scope: owner` budgets and reports. */
+    owner: label.optional(),
     ...perMinute,
   }),
 ]);

@@ -4,7 +4,14 @@ import type { RateLimits } from './rate-limit/rate-limiter.js';
 /** A configured gateway key: the key alone, or with a name and its own rate limits. */
 export type GatewayKeyEntry =
   | string
-  | { key: string; name?: string; requestsPerMinute?: number; tokensPerMinute?: number };
+  | {
+      key: string;
+      name?: string;
+      team?: string;
+      owner?: string;
+      requestsPerMinute?: number;
+      tokensPerMinute?: number;
+    };
 
 /** Who a verified key belongs to; never holds the key itself. */
 export interface GatewayKeyIdentity {
@@ -12,6 +19,10 @@ export interface GatewayKeyIdentity {
   name: string;
   /** Stable id for rate-limit counters: a short sha256 fingerprint of the key. */
   id: string;
+  /** The entry's `team`, when it names one. */
+  team?: string;
+  /** The entry's `owner`, when it names one. */
+  owner?: string;
   /** The entry's own limits (override the defaults field by field). */
   limits: RateLimits;
 }
@@ -47,7 +58,11 @@ function store(entry: GatewayKeyEntry, index: number): StoredKey | undefined {
   const name = (typeof entry === 'string' ? undefined : entry.name) ?? `key-${index + 1}`;
   // A fingerprint, not the name: two entries sharing a name still get their own counters.
   const id = `key:${hashed.subarray(0, 8).toString('hex')}`;
-  return { digest: hashed, identity: Object.freeze({ name, id, limits: Object.freeze(limits) }) };
+  const holder: { team?: string; owner?: string } = typeof entry === 'string' ? {} : entry;
+  const identity: GatewayKeyIdentity = { name, id, limits: Object.freeze(limits) };
+  if (holder.team !== undefined) identity.team = holder.team;
+  if (holder.owner !== undefined) identity.owner = holder.owner;
+  return { digest: hashed, identity: Object.freeze(identity) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ChatResponse } from '@loom/core';
 import { formatChatCompletion } from '../wire/format-chat-completion.js';
 import { parseChatRequest } from '../wire/parse-chat-request.js';
+import { withCaller } from './caller-metadata.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import { applyChatLimits } from './request-limits.js';
@@ -24,6 +25,8 @@ export async function handleChat(
 ): Promise<void> {
   const { response, requestId, record } = exchange;
   const parsed = applyChatLimits(parseChatRequest(body), body, context.limits);
+  const metadata = withCaller(parsed.request.metadata, exchange.caller);
+  if (metadata) parsed.request.metadata = metadata;
   record.requestedModel = parsed.request.model;
   record.stream = parsed.stream;
   if (context.logPrompts) record.prompt = (body as { messages: unknown }).messages;

@@ -1,4 +1,5 @@
 import { formatEmbeddings, parseEmbeddingsRequest } from '../wire/embeddings.js';
+import { withCaller } from './caller-metadata.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
 import type { Exchange } from './route-request.js';
@@ -13,13 +14,17 @@ export async function handleEmbeddings(
 ): Promise<void> {
   const parsed = parseEmbeddingsRequest(body);
   exchange.record.requestedModel = parsed.model;
+  const metadata = withCaller(
+    parsed.user === undefined ? undefined : { user: parsed.user },
+    exchange.caller,
+  );
   if (context.logPrompts) exchange.record.prompt = parsed.input;
   const result = await context.kernel.embed(
     {
       model: parsed.model,
       input: parsed.input,
       ...(parsed.dimensions === undefined ? {} : { dimensions: parsed.dimensions }),
-      ...(parsed.user === undefined ? {} : { metadata: { user: parsed.user } }),
+      ...(metadata === undefined ? {} : { metadata }),
     },
     { cancellation: exchange.cancellation, requestId: exchange.requestId },
   );

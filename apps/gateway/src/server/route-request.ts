@@ -5,7 +5,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { AccessRecord } from '../logging/access-record.js';
 import { formatModelList } from '../wire/models-list.js';
 import { assertAdminAccess } from './admin-access.js';
-import type { ApiKeyChecker } from './api-keys.js';
+import type { ApiKeyChecker, GatewayKeyIdentity } from './api-keys.js';
 import { bearerToken } from './api-keys.js';
 import { answerPreflight, applyCors, type CorsOptions, isPreflight } from './cors.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -60,6 +60,8 @@ export type Exchange = {
   rateKey?: string;
   /** Aborted when the client leaves before the response ended (see `clientGone`). */
   cancellation: Cancellation;
+  /** The gateway key the request was admitted with, when keys are configured. */
+  caller?: GatewayKeyIdentity;
 };
 /** A route's handler. */
 export type Handler = (
@@ -129,6 +131,7 @@ function admitCaller(options: RouteOptions, exchange: Exchange): Promise<void> |
     const identity = options.keys.identify(bearerToken(exchange.request.headers.authorization));
     if (!identity) throw unauthorized();
     caller = identity;
+    exchange.caller = identity;
     exchange.record.keyName = identity.name;
   }
   const limits = effectiveLimits(options.rateLimits, caller.limits);

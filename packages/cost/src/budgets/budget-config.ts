@@ -2,8 +2,20 @@ import { ConfigError } from '@loom/core';
 import { type Micros, usdToMicros } from '../money/micros.js';
 import { assertTimeZone, type BudgetWindow } from './calendar-window.js';
 
-/** What a budget counts: everything, or per provider, model, session, user or tag value. */
-export type BudgetScope = 'global' | 'provider' | 'model' | 'session' | 'user' | `tag:${string}`;
+/**
+ * What a budget counts: everything, or per provider, model, session, user or tag value, or per
+ * caller (`key`, `team`, `owner`: from the credential the host authenticated, see `CALLER_TAGS`).
+ */
+export type BudgetScope =
+  | 'global'
+  | 'provider'
+  | 'model'
+  | 'session'
+  | 'user'
+  | 'key'
+  | 'team'
+  | 'owner'
+  | `tag:${string}`;
 
 /** What happens when a budget is reached. */
 export type BudgetAction = 'alert' | 'block' | 'downgrade';
@@ -42,7 +54,7 @@ export interface Budget {
 
 const WINDOWS = new Set(['total', 'hour', 'day', 'week', 'month']);
 const ACTIONS = new Set(['alert', 'block', 'downgrade']);
-const SCOPES = /^(global|provider|model|session|user|tag:.+)$/;
+const SCOPES = /^(global|provider|model|session|user|key|team|owner|tag:.+)$/;
 
 /** Validates budgets; errors are `ConfigError`s naming `budgets.<index>.<field>`. */
 export function parseBudgets(configs: readonly BudgetConfig[]): Budget[] {
@@ -60,7 +72,7 @@ export function parseBudgets(configs: readonly BudgetConfig[]): Budget[] {
     if (!SCOPES.test(scope))
       throw fail(
         'scope',
-        `expected global, provider, model, session, user or tag:<key>, got '${scope}'`,
+        `expected global, provider, model, session, user, key, team, owner or tag:<key>, got '${scope}'`,
       );
     const window = config.window ?? 'day';
     if (!WINDOWS.has(window))

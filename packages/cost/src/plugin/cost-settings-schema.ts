@@ -22,8 +22,8 @@ export const budgetConfigSchema = z.strictObject({
   scope: z
     .string()
     .regex(
-      /^(global|provider|model|session|user|tag:.+)$/,
-      'global, provider, model, session, user or tag:<key>',
+      /^(global|provider|model|session|user|key|team|owner|tag:.+)$/,
+      'global, provider, model, session, user, key, team, owner or tag:<key>',
     )
     .optional(),
   match: z.string().optional(),
