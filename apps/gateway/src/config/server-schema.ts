@@ -25,6 +25,10 @@ export const apiKeyEntrySchema = z.union([
     team: label.optional(),
     /** Who holds the key (a person or service): `scope: owner` budgets and reports. */
     owner: label.optional(),
+    /** Models the key may use (aliases or `provider/model`, `*` for any run); default all. */
+    models: z.array(z.string().min(1)).min(1).optional(),
+    /** When the key stops working (then 401 `expired_api_key`): an ISO 8601 date-time. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
     ...perMinute,
   }),
 ]);

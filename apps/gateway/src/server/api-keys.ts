@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { modelMatcher } from './model-access.js';
 import type { RateLimits } from './rate-limit/rate-limiter.js';
 
 /** A configured gateway key: the key alone, or with a name and its own rate limits. */
@@ -9,6 +10,10 @@ export type GatewayKeyEntry =
       name?: string;
       team?: string;
       owner?: string;
+      /** Models the key may use: aliases or `provider/model`, `*` for any run; default all. */
+      models?: readonly string[];
+      /** When the key stops working: epoch ms or an ISO 8601 date-time. */
+      expiresAt?: number | string;
       requestsPerMinute?: number;
       tokensPerMinute?: number;
     };
@@ -23,6 +28,8 @@ export interface GatewayKeyIdentity {
   team?: string;
   /** The entry's `owner`, when it names one. */
   owner?: string;
+  /** Whether the key may use a model; absent when it may use every model. */
+  allowsModel?: (model: string) => boolean;
   /** The entry's own limits (override the defaults field by field). */
   limits: RateLimits;
 }
@@ -33,13 +40,17 @@ export interface ApiKeyChecker {
   readonly enabled: boolean;
   /** True when `presented` is one of the configured keys. */
   verify(presented: string | undefined): boolean;
-  /** The identity of the configured key equal to `presented`, or undefined. */
+  /** The identity of the configured key equal to `presented` (not expired), or undefined. */
   identify(presented: string | undefined): GatewayKeyIdentity | undefined;
+  /** When `presented` is a configured key that has expired, its expiry (epoch ms). */
+  expiredAt(presented: string | undefined): number | undefined;
 }
 
 interface StoredKey {
   digest: Buffer;
   identity: GatewayKeyIdentity;
+  /** Epoch ms after which the key is refused. */
+  expiresAt: number;
 }
 
 function digest(key: string): Buffer {
@@ -58,11 +69,19 @@ function store(entry: GatewayKeyEntry, index: number): StoredKey | undefined {
   const name = (typeof entry === 'string' ? undefined : entry.name) ?? `key-${index + 1}`;
   // A fingerprint, not the name: two entries sharing a name still get their own counters.
   const id = `key:${hashed.subarray(0, 8).toString('hex')}`;
-  const holder: { team?: string; owner?: string } = typeof entry === 'string' ? {} : entry;
+  const holder: Exclude<GatewayKeyEntry, string> | Record<string, never> =
+    typeof entry === 'string' ? {} : entry;
   const identity: GatewayKeyIdentity = { name, id, limits: Object.freeze(limits) };
   if (holder.team !== undefined) identity.team = holder.team;
   if (holder.owner !== undefined) identity.owner = holder.owner;
-  return { digest: hashed, identity: Object.freeze(identity) };
+  if (holder.models !== undefined) identity.allowsModel = modelMatcher(holder.models);
+  const expiresAt =
+    holder.expiresAt === undefined
+      ? Number.POSITIVE_INFINITY
+      : typeof holder.expiresAt === 'number'
+        ? holder.expiresAt
+        : Date.parse(holder.expiresAt);
+  return { digest: hashed, identity: Object.freeze(identity), expiresAt };
 }
 
 /**
@@ -72,19 +91,27 @@ function store(entry: GatewayKeyEntry, index: number): StoredKey | undefined {
  */
 export function createApiKeyChecker(entries: readonly GatewayKeyEntry[] = []): ApiKeyChecker {
   const stored = entries.map(store).filter((entry): entry is StoredKey => entry !== undefined);
-  const identify = (presented: string | undefined): GatewayKeyIdentity | undefined => {
+  const find = (presented: string | undefined): StoredKey | undefined => {
     if (presented === undefined) return undefined;
     const candidate = digest(presented);
-    let found: GatewayKeyIdentity | undefined;
+    let found: StoredKey | undefined;
     for (const entry of stored) {
-      if (timingSafeEqual(entry.digest, candidate)) found ??= entry.identity;
+      if (timingSafeEqual(entry.digest, candidate)) found ??= entry;
     }
     return found;
+  };
+  const identify = (presented: string | undefined): GatewayKeyIdentity | undefined => {
+    const found = find(presented);
+    return found && Date.now() < found.expiresAt ? found.identity : undefined;
   };
   return {
     enabled: stored.length > 0,
     identify,
     verify: (presented) => identify(presented) !== undefined,
+    expiredAt(presented) {
+      const found = find(presented);
+      return found && Date.now() >= found.expiresAt ? found.expiresAt : undefined;
+    },
   };
 }
 

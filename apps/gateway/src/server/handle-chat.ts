@@ -4,6 +4,7 @@ import { parseChatRequest } from '../wire/parse-chat-request.js';
 import { withCaller } from './caller-metadata.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
+import { assertModelAllowed } from './model-access.js';
 import { applyChatLimits } from './request-limits.js';
 import type { Exchange } from './route-request.js';
 import { sendJson } from './send.js';
@@ -25,6 +26,7 @@ export async function handleChat(
 ): Promise<void> {
   const { response, requestId, record } = exchange;
   const parsed = applyChatLimits(parseChatRequest(body), body, context.limits);
+  assertModelAllowed(exchange.caller, parsed.request.model);
   const metadata = withCaller(parsed.request.metadata, exchange.caller);
   if (metadata) parsed.request.metadata = metadata;
   record.requestedModel = parsed.request.model;

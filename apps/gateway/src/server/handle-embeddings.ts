@@ -2,6 +2,7 @@ import { formatEmbeddings, parseEmbeddingsRequest } from '../wire/embeddings.js'
 import { withCaller } from './caller-metadata.js';
 import type { GatewayContext } from './gateway-context.js';
 import { loomHeaders } from './loom-headers.js';
+import { assertModelAllowed } from './model-access.js';
 import type { Exchange } from './route-request.js';
 import { sendJson } from './send.js';
 import { recordUsage } from './served-record.js';
@@ -14,6 +15,7 @@ export async function handleEmbeddings(
 ): Promise<void> {
   const parsed = parseEmbeddingsRequest(body);
   exchange.record.requestedModel = parsed.model;
+  assertModelAllowed(exchange.caller, parsed.model);
   const metadata = withCaller(
     parsed.user === undefined ? undefined : { user: parsed.user },
     exchange.caller,

@@ -77,9 +77,13 @@ const ROUTES: Record<string, Route> = {
     method: 'GET',
     auth: true,
     body: false,
-    run: async (options, _body, { response }) => {
+    run: async (options, _body, { response, caller }) => {
       const catalog = await options.kernel.models();
-      sendJson(response, 200, formatModelList(catalog, options.nowSeconds()));
+      const allowed = caller?.allowsModel;
+      const visible = allowed
+        ? { ...catalog, models: catalog.models.filter((entry) => allowed(entry.id)) }
+        : catalog;
+      sendJson(response, 200, formatModelList(visible, options.nowSeconds()));
     },
   },
   '/healthz': {
@@ -109,7 +113,15 @@ function notFound(path: string): GatewayError {
   });
 }
 
-function unauthorized(): GatewayError {
+function unauthorized(expiredAt?: number): GatewayError {
+  if (expiredAt !== undefined) {
+    return new GatewayError({
+      status: 401,
+      type: 'authentication_error',
+      code: 'expired_api_key',
+      message: `This gateway API key expired at ${new Date(expiredAt).toISOString()}.`,
+    });
+  }
   return new GatewayError({
     status: 401,
     type: 'authentication_error',
@@ -128,8 +140,9 @@ const ANONYMOUS = { id: 'anonymous', name: 'anonymous', limits: {} };
 function admitCaller(options: RouteOptions, exchange: Exchange): Promise<void> | undefined {
   let caller = ANONYMOUS;
   if (options.keys.enabled) {
-    const identity = options.keys.identify(bearerToken(exchange.request.headers.authorization));
-    if (!identity) throw unauthorized();
+    const presented = bearerToken(exchange.request.headers.authorization);
+    const identity = options.keys.identify(presented);
+    if (!identity) throw unauthorized(options.keys.expiredAt(presented));
     caller = identity;
     exchange.caller = identity;
     exchange.record.keyName = identity.name;
