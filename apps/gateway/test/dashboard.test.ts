@@ -112,6 +112,12 @@ describe.skipIf(!RUN)('dashboard in headless Chromium', () => {
       await page.click('#key-form button');
       await waitForNumber(page, '#tile-requests', 0);
       await page.locator('#key-form').waitFor({ state: 'hidden' });
+      // The demo's traffic uses the key: the tenants panel shows its spend.
+      await page
+        .locator('#spend-key tbody tr[data-tenant="key-1"]')
+        .waitFor({ timeout: LIVE_TIMEOUT });
+      // The key has no team.
+      expect(await textOf(page, '#spend-team tbody')).toContain('(no team)');
 
       // A key in the URL fragment works too, and is removed from the address bar.
       const second = await browser.newPage();

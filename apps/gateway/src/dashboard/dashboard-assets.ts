@@ -25,6 +25,7 @@ const PAGE_FILES: ReadonlyArray<[path: string, file: string, contentType: string
   ['/dashboard/render.js', 'render.js', 'text/javascript; charset=utf-8'],
   ['/dashboard/report.js', 'report.js', 'text/javascript; charset=utf-8'],
   ['/dashboard/report-render.js', 'report-render.js', 'text/javascript; charset=utf-8'],
+  ['/dashboard/tenants-render.js', 'tenants-render.js', 'text/javascript; charset=utf-8'],
 ];
 
 const UPLOT_FILES: ReadonlyArray<[path: string, file: string, contentType: string]> = [

@@ -15,6 +15,7 @@ import {
   renderTiles,
 } from './render.js';
 import { mountReport } from './report.js';
+import { renderTenants } from './tenants-render.js';
 
 const query = new URLSearchParams(window.location.search);
 /** `?interval=2s` or `1500ms`, as the API's durations are written; anything else keeps 1.5 s. */
@@ -86,19 +87,24 @@ async function explain() {
 }
 
 async function poll() {
-  const [providers, stats, costsByProvider, costsByModel, alerts] = await Promise.all([
-    getJson('/api/providers'),
-    getJson(STATS_PATH),
-    getOptionalJson('/api/costs?groupBy=provider'),
-    getOptionalJson('/api/costs?groupBy=model'),
-    getOptionalJson('/api/alerts?limit=20'),
-  ]);
+  const [providers, stats, costsByProvider, costsByModel, costsByKey, costsByTeam, alerts] =
+    await Promise.all([
+      getJson('/api/providers'),
+      getJson(STATS_PATH),
+      getOptionalJson('/api/costs?groupBy=provider'),
+      getOptionalJson('/api/costs?groupBy=model'),
+      getOptionalJson('/api/costs?groupBy=key'),
+      getOptionalJson('/api/costs?groupBy=team'),
+      getOptionalJson('/api/alerts?limit=20'),
+    ]);
   renderTiles(stats, costsByProvider, alerts);
   renderProviders(providers);
   renderCharts(stats);
   renderBudgets(costsByProvider);
   renderSpend('spend-provider', costsByProvider);
   renderSpend('spend-model', costsByModel);
+  renderTenants('spend-key', costsByKey, 'loom.key', '(no key)');
+  renderTenants('spend-team', costsByTeam, 'loom.team', '(no team)');
   renderAlerts(alerts);
   await explain();
   const total = formatCount(stats.kernel.requests.total);
