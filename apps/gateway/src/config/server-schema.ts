@@ -15,7 +15,10 @@ const label = z
   .string()
   .regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'letters, digits and `_.:@-`, at most 64');
 
-/** One gateway key: the key alone, or with a name, team and owner, and its own rate limits. */
+/**
+ * One gateway key: the key alone, or with a name, team and owner, the models it may use, an expiry
+ * and its own rate limits.
+ */
 export const apiKeyEntrySchema = z.union([
   gatewayKey,
   z.strictObject({

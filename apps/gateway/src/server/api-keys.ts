@@ -2,7 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { modelMatcher } from './model-access.js';
 import type { RateLimits } from './rate-limit/rate-limiter.js';
 
-/** A configured gateway key: the key alone, or with a name and its own rate limits. */
+/**
+ * A configured gateway key: the key alone, or with a name, team and owner, the models it may
+ * use, an expiry and its own rate limits.
+ */
 export type GatewayKeyEntry =
   | string
   | {

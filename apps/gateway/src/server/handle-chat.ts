@@ -26,11 +26,11 @@ export async function handleChat(
 ): Promise<void> {
   const { response, requestId, record } = exchange;
   const parsed = applyChatLimits(parseChatRequest(body), body, context.limits);
+  record.requestedModel = parsed.request.model;
+  record.stream = parsed.stream;
   assertModelAllowed(exchange.caller, parsed.request.model);
   const metadata = withCaller(parsed.request.metadata, exchange.caller);
   if (metadata) parsed.request.metadata = metadata;
-  record.requestedModel = parsed.request.model;
-  record.stream = parsed.stream;
   if (context.logPrompts) record.prompt = (body as { messages: unknown }).messages;
   const meta = {
     id: `chatcmpl-${requestId}`,
