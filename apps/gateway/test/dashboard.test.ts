@@ -114,7 +114,7 @@ describe.skipIf(!RUN)('dashboard in headless Chromium', () => {
       await page.locator('#key-form').waitFor({ state: 'hidden' });
       // The demo's traffic uses the key: the tenants panel shows its spend.
       await page
-        .locator('#spend-key tbody tr[data-tenant="key-1"]')
+        .locator('#spend-key tbody tr[data-group="key-1"]')
         .waitFor({ timeout: LIVE_TIMEOUT });
       // The key has no team.
       expect(await textOf(page, '#spend-team tbody')).toContain('(no team)');

@@ -1,7 +1,8 @@
 import { request } from 'node:http';
-import type { ChatStreamPart, Kernel, KernelStream } from '@loom/core';
+import type { ChatStreamPart, Kernel } from '@loom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/server/create-gateway.js';
+import { kernelStreaming } from './kernel-streaming.js';
 
 const PIECE = 'x'.repeat(16 * 1024);
 const PIECES = 4_000;
@@ -18,13 +19,7 @@ function firehoseKernel(taken: { count: number }): Kernel {
     }
     yield { type: 'finish', finishReason: 'stop' } as ChatStreamPart;
   }
-  const stream: KernelStream = Object.assign(parts(), {
-    requestId: 'r1',
-    deployment: { providerId: 'p', model: 'm' },
-    attempts: [],
-    cancel() {},
-  }) as unknown as KernelStream;
-  return { stream: async () => stream } as unknown as Kernel;
+  return kernelStreaming(parts());
 }
 
 const taken = { count: 0 };

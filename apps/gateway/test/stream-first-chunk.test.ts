@@ -1,6 +1,7 @@
-import type { ChatStreamPart, Kernel, KernelStream } from '@loom/core';
+import type { ChatStreamPart, Kernel } from '@loom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/server/create-gateway.js';
+import { kernelStreaming } from './kernel-streaming.js';
 import { readRawStream } from './raw-http.js';
 
 /**
@@ -20,13 +21,7 @@ function readyAtOnceKernel(): Kernel {
     yield { type: 'text-delta', delta: `turned:${turned}` };
     yield { type: 'finish', finishReason: 'stop' } as ChatStreamPart;
   }
-  const stream: KernelStream = Object.assign(parts(), {
-    requestId: 'r1',
-    deployment: { providerId: 'p', model: 'm' },
-    attempts: [],
-    cancel() {},
-  }) as unknown as KernelStream;
-  return { stream: async () => stream } as unknown as Kernel;
+  return kernelStreaming(parts());
 }
 
 let server: { url: string; close(): Promise<void> };

@@ -115,22 +115,27 @@ export function renderBudgets(costs) {
   );
 }
 
-/** A spend table (`#spend-provider` / `#spend-model`) from a grouped cost report. */
-export function renderSpend(tableId, costs) {
+/**
+ * A spend table (`#spend-provider`, `#spend-model`, the tenants' `#spend-key` / `#spend-team`)
+ * from a grouped cost report, one row per group (`data-group` is its key). `label` names a
+ * group's row, `extra` adds cells after the cost, `empty` is said when there is no spend.
+ */
+export function renderSpend(tableId, costs, { label = (key) => key, extra, empty } = {}) {
   const body = document.querySelector(`#${tableId} tbody`);
   if (!costs?.enabled || costs.groups.length === 0) {
-    const cell = element('td', 'muted', costs?.enabled ? 'No spend yet.' : 'Cost tracking is off.');
-    cell.colSpan = 4;
+    const text = costs?.enabled ? (empty ?? 'No spend yet.') : 'Cost tracking is off.';
+    const cell = element('td', 'muted', text);
+    cell.colSpan = document.querySelectorAll(`#${tableId} thead th`).length;
     body.replaceChildren(element('tr', '', cell));
     return;
   }
   const groups = [...costs.groups].sort((a, b) => b.costMicros - a.costMicros);
   body.replaceChildren(
-    ...groups.map((group) =>
-      element(
+    ...groups.map((group) => {
+      const row = element(
         'tr',
         '',
-        element('td', 'mono', group.key),
+        element('td', 'mono', label(group.key)),
         element('td', 'num', formatCount(group.records)),
         element(
           'td',
@@ -138,8 +143,11 @@ export function renderSpend(tableId, costs) {
           `${formatCount(group.inputTokens)} / ${formatCount(group.outputTokens)}`,
         ),
         element('td', 'num', formatUsd(group.costMicros)),
-      ),
-    ),
+        ...(extra ? extra(group) : []),
+      );
+      row.dataset.group = group.key;
+      return row;
+    }),
   );
 }
 

@@ -1,8 +1,8 @@
 // The tenants panel: spend and budget use per gateway key and per team, from the cost reports
 // grouped by the caller tags the gateway puts on every request (`loom.key`, `loom.team`).
 
-import { formatCount, formatPercent, formatUsd } from './format.js';
-import { element } from './render.js';
+import { formatPercent } from './format.js';
+import { element, renderSpend } from './render.js';
 
 /** The fullest budget counted on `scope` (`tag:loom.key=ci`), as "83 % of per-key"; else "—". */
 function budgetUse(budgets, scope) {
@@ -24,32 +24,9 @@ const NO_GROUP = '(none)';
  * the use of the budgets that count it; the rows without one are labelled `none`.
  */
 export function renderTenants(tableId, costs, tag, none) {
-  const body = document.querySelector(`#${tableId} tbody`);
-  if (!costs?.enabled || costs.groups.length === 0) {
-    const text = costs?.enabled ? 'No spend by gateway keys yet.' : 'Cost tracking is off.';
-    const cell = element('td', 'muted', text);
-    cell.colSpan = 5;
-    body.replaceChildren(element('tr', '', cell));
-    return;
-  }
-  const groups = [...costs.groups].sort((a, b) => b.costMicros - a.costMicros);
-  body.replaceChildren(
-    ...groups.map((group) => {
-      const row = element(
-        'tr',
-        '',
-        element('td', 'mono', group.key === NO_GROUP ? none : group.key),
-        element('td', 'num', formatCount(group.records)),
-        element(
-          'td',
-          'num',
-          `${formatCount(group.inputTokens)} / ${formatCount(group.outputTokens)}`,
-        ),
-        element('td', 'num', formatUsd(group.costMicros)),
-        element('td', 'num', budgetUse(costs.budgets, `tag:${tag}=${group.key}`)),
-      );
-      row.dataset.tenant = group.key;
-      return row;
-    }),
-  );
+  renderSpend(tableId, costs, {
+    label: (key) => (key === NO_GROUP ? none : key),
+    extra: (group) => [element('td', 'num', budgetUse(costs.budgets, `tag:${tag}=${group.key}`))],
+    empty: 'No spend by gateway keys yet.',
+  });
 }
